@@ -1,0 +1,122 @@
+package dev.aifactory.schemas.wire;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+import org.apache.avro.AvroRuntimeException;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaCompatibility;
+import org.apache.avro.SchemaCompatibility.Incompatibility;
+import org.apache.avro.SchemaCompatibility.SchemaIncompatibilityType;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.BinaryDecoder;
+import org.apache.avro.io.DecoderFactory;
+
+/**
+ * The one decoder of the factory: frames a message with a {@link WireFormat}, checks that its
+ * writer schema resolves to the contract by Avro's rules, and decodes the body either as written
+ * (bronze keeps source fidelity) or resolved to the contract (silver is typed by the contract).
+ *
+ * <p>Per writer schema, the compatibility verdict and both datum readers are computed once and
+ * cached, so the hot path is a map lookup and one Avro decode. Not thread-safe for decoding
+ * (Avro's decoders are reused); use one instance per task.
+ */
+public final class PayloadDecoder {
+
+  private final WireFormat format;
+  private final Schema contract;
+  private final Map<Long, Plan> plans = new ConcurrentHashMap<>();
+  private BinaryDecoder reusableDecoder;
+
+  public PayloadDecoder(WireFormat format, Schema contract) {
+    this.format = format;
+    this.contract = contract;
+  }
+
+  public Schema contract() {
+    return contract;
+  }
+
+  /** Decodes the body with its writer schema: every field the producer wrote, in its own type. */
+  public Decoded decodeAsWritten(byte[] message) throws UndecodableException {
+    Framed framed = format.frame(message);
+    Plan plan = planFor(framed.writer());
+    return new Decoded(framed.writer(), read(plan.asWritten, message, framed.bodyOffset()));
+  }
+
+  /** Decodes the body resolved to the contract: defaults filled in, types promoted, aliases applied. */
+  public Decoded decodeAsContract(byte[] message) throws UndecodableException {
+    Framed framed = format.frame(message);
+    Plan plan = planFor(framed.writer());
+    return new Decoded(framed.writer(), read(plan.asContract, message, framed.bodyOffset()));
+  }
+
+  private Plan planFor(WriterSchema writer) throws UndecodableException {
+    Plan plan = plans.get(writer.fingerprint());
+    if (plan == null) {
+      plan = Plan.of(writer.schema(), contract);
+      plans.put(writer.fingerprint(), plan);
+    }
+    if (plan.incompatibility != null) {
+      throw plan.incompatibility;
+    }
+    return plan;
+  }
+
+  private GenericRecord read(GenericDatumReader<GenericRecord> reader, byte[] message, int offset)
+      throws UndecodableException {
+    BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(message, offset, message.length - offset, reusableDecoder);
+    reusableDecoder = decoder;
+    try {
+      GenericRecord record = reader.read(null, decoder);
+      if (!decoder.isEnd()) {
+        throw new UndecodableException(UndecodableReason.CORRUPT_PAYLOAD,
+            "trailing bytes after the record (" + (message.length - offset) + " byte body)");
+      }
+      return record;
+    } catch (IOException | AvroRuntimeException | IndexOutOfBoundsException | NegativeArraySizeException
+        | ClassCastException | OutOfMemoryError e) {
+      // Avro reports corrupt input through several exception types (EOF, malformed length,
+      // bad union index, an absurd length); all mean the same thing for us.
+      throw new UndecodableException(UndecodableReason.CORRUPT_PAYLOAD,
+          e.getClass().getSimpleName() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** A message decoded, with the schema it was written with. */
+  public record Decoded(WriterSchema writer, GenericRecord record) {}
+
+  /** What we know about one writer schema: compatible or not, and the readers to use. */
+  private static final class Plan {
+    final UndecodableException incompatibility;
+    final GenericDatumReader<GenericRecord> asWritten;
+    final GenericDatumReader<GenericRecord> asContract;
+
+    private Plan(UndecodableException incompatibility, Schema writer, Schema contract) {
+      this.incompatibility = incompatibility;
+      this.asWritten = incompatibility == null ? new GenericDatumReader<>(writer, writer, GenericData.get()) : null;
+      this.asContract = incompatibility == null ? new GenericDatumReader<>(writer, contract, GenericData.get()) : null;
+    }
+
+    static Plan of(Schema writer, Schema contract) {
+      SchemaCompatibility.SchemaCompatibilityResult result =
+          SchemaCompatibility.checkReaderWriterCompatibility(contract, writer).getResult();
+      if (result.getCompatibility() == SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE) {
+        return new Plan(null, writer, contract);
+      }
+      List<Incompatibility> problems = result.getIncompatibilities();
+      boolean onlyMissing = problems.stream()
+          .allMatch(p -> p.getType() == SchemaIncompatibilityType.READER_FIELD_MISSING_DEFAULT_VALUE);
+      String detail = problems.stream()
+          .map(p -> p.getType() + " at " + p.getLocation() + " (" + p.getMessage() + ")")
+          .collect(Collectors.joining("; "));
+      UndecodableReason reason = onlyMissing ? UndecodableReason.MISSING_REQUIRED_FIELD : UndecodableReason.INCOMPATIBLE_SCHEMA;
+      return new Plan(new UndecodableException(reason,
+          "writer " + writer.getFullName() + " does not resolve to the contract: " + detail), writer, contract);
+    }
+  }
+}

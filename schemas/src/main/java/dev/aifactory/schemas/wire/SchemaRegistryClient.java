@@ -1,0 +1,119 @@
+package dev.aifactory.schemas.wire;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.aifactory.schemas.SchemaCatalog;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaParseException;
+
+/**
+ * Resolves schema ids against a Confluent-compatible registry ({@code GET /schemas/ids/{id}}).
+ * Found schemas are cached for the life of the client (ids are immutable); a missing id is
+ * remembered for a short while so a burst of unknown-id messages does not hammer the registry.
+ */
+public final class SchemaRegistryClient {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final URI baseUrl;
+  private final HttpClient http;
+  private final Duration timeout;
+  private final int attempts;
+  private final long missingTtlMillis;
+  private final Map<Integer, WriterSchema> found = new ConcurrentHashMap<>();
+  private final Map<Integer, Long> missingUntil = new ConcurrentHashMap<>();
+
+  public SchemaRegistryClient(String baseUrl) {
+    this(baseUrl, Duration.ofSeconds(5), 3, 30_000);
+  }
+
+  public SchemaRegistryClient(String baseUrl, Duration timeout, int attempts, long missingTtlMillis) {
+    this.baseUrl = URI.create(baseUrl.endsWith("/") ? baseUrl : baseUrl + "/");
+    this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
+    this.timeout = timeout;
+    this.attempts = attempts;
+    this.missingTtlMillis = missingTtlMillis;
+  }
+
+  public WriterSchema writerSchema(int id) throws UndecodableException {
+    WriterSchema cached = found.get(id);
+    if (cached != null) {
+      return cached;
+    }
+    Long until = missingUntil.get(id);
+    if (until != null && until > System.currentTimeMillis()) {
+      throw unknown(id);
+    }
+    WriterSchema fetched = fetch(id);
+    found.put(id, fetched);
+    return fetched;
+  }
+
+  private WriterSchema fetch(int id) throws UndecodableException {
+    HttpRequest request = HttpRequest.newBuilder(baseUrl.resolve("schemas/ids/" + id))
+        .timeout(timeout)
+        .header("Accept", "application/vnd.schemaregistry.v1+json, application/json")
+        .GET()
+        .build();
+    IOException lastFailure = null;
+    for (int attempt = 1; attempt <= attempts; attempt++) {
+      try {
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() == 404) {
+          missingUntil.put(id, System.currentTimeMillis() + missingTtlMillis);
+          throw unknown(id);
+        }
+        if (response.statusCode() / 100 == 2) {
+          return parse(id, response.body());
+        }
+        lastFailure = new IOException("HTTP " + response.statusCode() + " from " + request.uri());
+      } catch (IOException e) {
+        lastFailure = e;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new UndecodableException(UndecodableReason.REGISTRY_UNAVAILABLE, "interrupted", e);
+      }
+      sleepBeforeRetry(attempt);
+    }
+    throw new UndecodableException(UndecodableReason.REGISTRY_UNAVAILABLE,
+        "schema id " + id + " from " + baseUrl + " after " + attempts + " attempts", lastFailure);
+  }
+
+  private static WriterSchema parse(int id, String body) throws UndecodableException {
+    try {
+      JsonNode node = JSON.readTree(body);
+      JsonNode text = node.get("schema");
+      if (text == null || !text.isTextual()) {
+        throw new UndecodableException(UndecodableReason.UNKNOWN_SCHEMA, "registry answer for id " + id + " has no schema");
+      }
+      JsonNode type = node.get("schemaType");
+      if (type != null && !"AVRO".equals(type.asText())) {
+        throw new UndecodableException(UndecodableReason.UNKNOWN_SCHEMA, "schema id " + id + " is " + type.asText() + ", not AVRO");
+      }
+      Schema schema = new Schema.Parser().parse(text.asText());
+      return WriterSchema.of(schema, "registry:" + id, SchemaCatalog.fingerprintOf(schema));
+    } catch (IOException | SchemaParseException e) {
+      throw new UndecodableException(UndecodableReason.UNKNOWN_SCHEMA, "registry schema id " + id + " does not parse", e);
+    }
+  }
+
+  private static UndecodableException unknown(int id) {
+    return new UndecodableException(UndecodableReason.UNKNOWN_SCHEMA, "the registry has no schema id " + id);
+  }
+
+  private static void sleepBeforeRetry(int attempt) {
+    try {
+      Thread.sleep(100L << Math.min(attempt, 6));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
