@@ -1,0 +1,95 @@
+package dev.aifactory.localstack;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.test.TestKitNodes;
+
+/**
+ * A real Kafka broker (KRaft, one combined broker+controller node) running in this JVM, from
+ * Kafka's own artifacts. Tests, the demo and the benchmarks use it; nothing is mocked.
+ */
+public final class LocalKafka implements AutoCloseable {
+
+  private final KafkaClusterTestKit cluster;
+
+  private LocalKafka(KafkaClusterTestKit cluster) {
+    this.cluster = cluster;
+  }
+
+  public static LocalKafka start() {
+    try {
+      KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
+              .setCombined(true)
+              .setNumBrokerNodes(1)
+              .setNumControllerNodes(1)
+              .build())
+          // One broker: internal topics cannot be replicated, transactions must still work.
+          .setConfigProp("offsets.topic.replication.factor", "1")
+          .setConfigProp("offsets.topic.num.partitions", "4")
+          .setConfigProp("transaction.state.log.replication.factor", "1")
+          .setConfigProp("transaction.state.log.min.isr", "1")
+          .setConfigProp("transaction.state.log.num.partitions", "4")
+          .setConfigProp("group.initial.rebalance.delay.ms", "0")
+          .setConfigProp("auto.create.topics.enable", "false")
+          .build();
+      cluster.format();
+      cluster.startup();
+      cluster.waitForReadyBrokers();
+      return new LocalKafka(cluster);
+    } catch (Exception e) {
+      throw new IllegalStateException("the in-process Kafka broker did not start", e);
+    }
+  }
+
+  public String bootstrapServers() {
+    return cluster.bootstrapServers();
+  }
+
+  /** Creates topics (idempotent) with the given partition count. */
+  public void createTopics(int partitions, String... topics) {
+    createTopics(partitions, Map.of(), topics);
+  }
+
+  public void createTopics(int partitions, Map<String, String> config, String... topics) {
+    try (Admin admin = admin()) {
+      List<NewTopic> newTopics = new ArrayList<>();
+      for (String topic : topics) {
+        newTopics.add(new NewTopic(topic, partitions, (short) 1).configs(config));
+      }
+      for (var entry : admin.createTopics(newTopics).values().entrySet()) {
+        try {
+          entry.getValue().get(30, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+          if (!(e.getCause() instanceof TopicExistsException)) {
+            throw e;
+          }
+        }
+      }
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot create topics " + List.of(topics), e);
+    }
+  }
+
+  public Admin admin() {
+    Properties props = new Properties();
+    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+    return Admin.create(props);
+  }
+
+  @Override
+  public void close() {
+    try {
+      cluster.close();
+    } catch (Exception e) {
+      throw new IllegalStateException("the in-process Kafka broker did not stop cleanly", e);
+    }
+  }
+}
