@@ -1,0 +1,66 @@
+package dev.aifactory.ingest;
+
+import dev.aifactory.ingest.decode.DecodeAndCheck;
+import dev.aifactory.ingest.dedup.DeduplicateByEventId;
+import dev.aifactory.ingest.dq.DqCounts;
+import dev.aifactory.ingest.dq.DqRowsPerRule;
+import dev.aifactory.ingest.model.Accepted;
+import dev.aifactory.ingest.model.Quarantined;
+import dev.aifactory.ingest.model.RawRecord;
+import dev.aifactory.ingest.sink.IngestSinks;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
+
+/**
+ * The ingest job as a function of its source and sinks:
+ *
+ * <pre>
+ * raw ─ decode + quality rules ─┬─ undecodable ───────────────────────────────┐
+ *                               └─ decoded ─ event time ─┬─ bronze            │
+ *                                                        ├─ rule violators ───┴─ quarantine
+ *                                                        ├─ valid ─ dedup ─ silver
+ *                                                        └─ dq windows ─ dq
+ * </pre>
+ *
+ * Every raw record ends in bronze or quarantine (or both, for rule violators); silver is bronze
+ * less duplicates and violators. Operator uids are stable: they name state in savepoints.
+ */
+public final class IngestTopology {
+
+  private IngestTopology() {}
+
+  public static void build(DataStream<RawRecord> raw, IngestSettings settings, IngestSinks sinks) {
+    SingleOutputStreamOperator<Accepted> decoded = raw
+        .process(new DecodeAndCheck(settings))
+        .uid("decode-and-check").name("decode + quality rules");
+
+    DataStream<Accepted> timed = decoded.assignTimestampsAndWatermarks(WatermarkStrategy
+            .<Accepted>forBoundedOutOfOrderness(settings.outOfOrderness())
+            .withTimestampAssigner((record, kafkaTime) -> record.eventTime)
+            .withIdleness(settings.idleness()))
+        .uid("event-time").name("event time");
+
+    sinks.bronze(timed);
+
+    DataStream<Quarantined> violators = timed
+        .filter(r -> !r.passedQuality()).uid("rule-violators").name("rule violators")
+        .map(r -> Quarantined.ruleViolation(r, System.currentTimeMillis())).uid("to-quarantine").name("to quarantine");
+    sinks.quarantine(decoded.getSideOutput(DecodeAndCheck.UNDECODABLE).union(violators));
+
+    DataStream<Accepted> firstSeen = timed
+        .filter(Accepted::passedQuality).uid("valid").name("valid")
+        .keyBy(Accepted::dedupKey)
+        .process(new DeduplicateByEventId(settings.dedupTtl()))
+        .uid("dedup").name("deduplicate by event id");
+    sinks.silver(firstSeen);
+
+    sinks.dq(timed
+        .keyBy(r -> r.domain)
+        .window(TumblingEventTimeWindows.of(settings.dqWindow()))
+        .allowedLateness(settings.outOfOrderness())
+        .aggregate(new DqCounts(), new DqRowsPerRule(settings))
+        .uid("dq-windows").name("dq windows"));
+  }
+}

@@ -1,0 +1,73 @@
+package dev.aifactory.ingest.decode;
+
+import dev.aifactory.ingest.IngestSettings;
+import dev.aifactory.ingest.domain.DomainSpec;
+import dev.aifactory.ingest.quality.QualityRule;
+import dev.aifactory.ingest.quality.Rules;
+import dev.aifactory.schemas.SchemaCatalog;
+import dev.aifactory.schemas.wire.DetectingWireFormat;
+import dev.aifactory.schemas.wire.PayloadDecoder;
+import dev.aifactory.schemas.wire.PlainAvroFormat;
+import dev.aifactory.schemas.wire.RegistryFramedFormat;
+import dev.aifactory.schemas.wire.SchemaRegistryClient;
+import dev.aifactory.schemas.wire.SingleObjectFormat;
+import dev.aifactory.schemas.wire.WireFormat;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.avro.Schema;
+
+/**
+ * Per-task decoding state for every domain: a {@link PayloadDecoder} on the domain's wire
+ * format and its compiled quality rules, found by topic or by domain name. Built in
+ * {@code open()}; decoders are not thread-safe and not serializable.
+ */
+public final class DomainDecoders {
+
+  private final Map<String, Domain> byTopic = new HashMap<>();
+  private final Map<String, Domain> byName = new HashMap<>();
+
+  public DomainDecoders(IngestSettings settings) {
+    SchemaCatalog catalog = SchemaCatalog.bundled();
+    SchemaRegistryClient registry = settings.registryUrl() == null ? null : new SchemaRegistryClient(settings.registryUrl());
+    for (DomainSpec spec : settings.domains()) {
+      Schema contract = catalog.contract(spec.contract()).schema();
+      WireFormat format = spec.plainWriterSchema() != null
+          ? new PlainAvroFormat(readBundledSchema(spec.plainWriterSchema()))
+          : new DetectingWireFormat(new SingleObjectFormat(catalog), registry == null ? null : new RegistryFramedFormat(registry));
+      Domain domain = new Domain(spec, new PayloadDecoder(format, contract),
+          Rules.from(spec.rules() == null ? List.of() : spec.rules(), contract));
+      byTopic.put(spec.topic(), domain);
+      byName.put(spec.name(), domain);
+    }
+  }
+
+  public Domain forTopic(String topic) {
+    return byTopic.get(topic);
+  }
+
+  public Domain forName(String name) {
+    Domain d = byName.get(name);
+    if (d == null) {
+      throw new IllegalArgumentException("unknown domain " + name);
+    }
+    return d;
+  }
+
+  private static Schema readBundledSchema(String file) {
+    try (InputStream in = DomainDecoders.class.getClassLoader().getResourceAsStream("avro/" + file)) {
+      if (in == null) {
+        throw new IllegalArgumentException("no bundled schema avro/" + file);
+      }
+      return new Schema.Parser().parse(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** One domain's decoder and rules. */
+  public record Domain(DomainSpec spec, PayloadDecoder decoder, List<QualityRule> rules) {}
+}

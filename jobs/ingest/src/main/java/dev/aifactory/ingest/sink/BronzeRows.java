@@ -1,0 +1,50 @@
+package dev.aifactory.ingest.sink;
+
+import dev.aifactory.ingest.IngestSettings;
+import dev.aifactory.ingest.decode.DomainDecoders;
+import dev.aifactory.ingest.model.Accepted;
+import dev.aifactory.schemas.wire.PayloadDecoder;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.util.Collector;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.flink.sink.dynamic.DynamicRecord;
+import org.apache.iceberg.flink.sink.dynamic.DynamicRecordGenerator;
+
+/**
+ * Bronze rows: each record decoded with its own writer schema, so the table holds every field
+ * every producer wrote, in the producer's types. A writer with a new field or a wider type hands
+ * the dynamic sink a wider schema, and the sink evolves {@code bronze.<domain>} while running.
+ */
+public final class BronzeRows implements DynamicRecordGenerator<Accepted> {
+
+  private final IngestSettings settings;
+  private transient DomainDecoders decoders;
+  private transient Map<Long, RecordTables> tablesByWriter;
+  private transient Map<String, TableIdentifier> tableIds;
+
+  public BronzeRows(IngestSettings settings) {
+    this.settings = settings;
+  }
+
+  public static TableIdentifier table(String domain) {
+    return TableIdentifier.of("bronze", domain);
+  }
+
+  @Override
+  public void open(OpenContext openContext) {
+    decoders = new DomainDecoders(settings);
+    tablesByWriter = new HashMap<>();
+    tableIds = new HashMap<>();
+  }
+
+  @Override
+  public void generate(Accepted record, Collector<DynamicRecord> out) throws Exception {
+    PayloadDecoder.Decoded decoded = decoders.forName(record.domain).decoder().decodeAsWritten(record.payload);
+    RecordTables tables = tablesByWriter.computeIfAbsent(decoded.writer().fingerprint(),
+        fp -> RecordTables.bronze(decoded.writer().schema()));
+    TableIdentifier id = tableIds.computeIfAbsent(record.domain, BronzeRows::table);
+    out.collect(new DynamicRecord(id, "main", tables.schema, tables.row(record, decoded.record()), tables.spec));
+  }
+}

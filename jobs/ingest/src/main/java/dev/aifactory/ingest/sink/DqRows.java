@@ -1,0 +1,37 @@
+package dev.aifactory.ingest.sink;
+
+import dev.aifactory.ingest.model.DqWindow;
+import org.apache.flink.table.data.GenericRowData;
+import org.apache.flink.table.data.TimestampData;
+import org.apache.flink.util.Collector;
+import org.apache.iceberg.PartitionSpec;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.flink.sink.dynamic.DynamicRecord;
+import org.apache.iceberg.flink.sink.dynamic.DynamicRecordGenerator;
+import org.apache.iceberg.types.Types;
+
+/** Rows of {@code ingest.dq}: per domain, rule and event-time window, records checked and violations. */
+public final class DqRows implements DynamicRecordGenerator<DqWindow> {
+
+  public static final TableIdentifier TABLE = TableIdentifier.of("ingest", "dq");
+
+  static final Schema SCHEMA = new Schema(
+      Types.NestedField.required(1, "domain", Types.StringType.get()),
+      Types.NestedField.required(2, "rule", Types.StringType.get()),
+      Types.NestedField.required(3, "window_start", Types.TimestampType.withZone()),
+      Types.NestedField.required(4, "window_end", Types.TimestampType.withZone()),
+      Types.NestedField.required(5, "records", Types.LongType.get()),
+      Types.NestedField.required(6, "violations", Types.LongType.get()),
+      Types.NestedField.required(7, "violation_rate", Types.DoubleType.get()));
+
+  static final PartitionSpec SPEC = PartitionSpec.builderFor(SCHEMA).day("window_start").build();
+
+  @Override
+  public void generate(DqWindow w, Collector<DynamicRecord> out) {
+    GenericRowData row = GenericRowData.of(QuarantineRows.str(w.domain), QuarantineRows.str(w.rule),
+        TimestampData.fromEpochMillis(w.windowStart), TimestampData.fromEpochMillis(w.windowEnd),
+        w.records, w.violations, w.violationRate());
+    out.collect(new DynamicRecord(TABLE, "main", SCHEMA, row, SPEC));
+  }
+}

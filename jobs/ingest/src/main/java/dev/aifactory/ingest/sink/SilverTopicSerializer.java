@@ -1,0 +1,46 @@
+package dev.aifactory.ingest.sink;
+
+import dev.aifactory.ingest.IngestSettings;
+import dev.aifactory.ingest.decode.DomainDecoders;
+import dev.aifactory.ingest.model.Accepted;
+import dev.aifactory.schemas.wire.AvroWire;
+import dev.aifactory.schemas.wire.UndecodableException;
+import java.nio.charset.StandardCharsets;
+import org.apache.flink.api.common.serialization.SerializationSchema;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/**
+ * Silver records on Kafka for the features job: re-encoded in the contract (single-object
+ * encoding), keyed by event id, timestamped with event time. Consumers see one schema per
+ * domain whatever version the producer wrote.
+ */
+public final class SilverTopicSerializer implements KafkaRecordSerializationSchema<Accepted> {
+
+  private final IngestSettings settings;
+  private transient DomainDecoders decoders;
+
+  public SilverTopicSerializer(IngestSettings settings) {
+    this.settings = settings;
+  }
+
+  @Override
+  public void open(SerializationSchema.InitializationContext context, KafkaSinkContext sinkContext) {
+    decoders = new DomainDecoders(settings);
+  }
+
+  @Override
+  public ProducerRecord<byte[], byte[]> serialize(Accepted a, KafkaSinkContext context, Long timestamp) {
+    if (decoders == null) {
+      decoders = new DomainDecoders(settings);
+    }
+    try {
+      var decoded = decoders.forName(a.domain).decoder().decodeAsContract(a.payload);
+      return new ProducerRecord<>(settings.silverTopic(a.domain), null, a.eventTime,
+          a.eventId.getBytes(StandardCharsets.UTF_8), AvroWire.singleObject(decoded.record()));
+    } catch (UndecodableException e) {
+      // It decoded moments ago in DecodeAndCheck with the same decoder: this is a bug, not data.
+      throw new IllegalStateException("record " + a.eventId + " no longer decodes", e);
+    }
+  }
+}
