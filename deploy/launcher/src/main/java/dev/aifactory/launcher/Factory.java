@@ -1,0 +1,20 @@
+package dev.aifactory.launcher;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code factory} command: one entry point for the local stack, the generator and the jobs. */
+@Command(name = "factory", mixinStandardHelpOptions = true, version = "AI Factory 0.1.0",
+    description = "Stateful Flink jobs that turn raw events into governed features, scores and costs.",
+    subcommands = {DemoCommand.class, GenerateCommand.class, RunCommand.class})
+public final class Factory implements Runnable {
+
+  @Override
+  public void run() {
+    new CommandLine(this).usage(System.out);
+  }
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new Factory()).execute(args));
+  }
+}

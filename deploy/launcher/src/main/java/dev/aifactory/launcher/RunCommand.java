@@ -1,0 +1,32 @@
+package dev.aifactory.launcher;
+
+import dev.aifactory.ingest.IngestJobMain;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/** Runs a job in this JVM (a local Flink); on a cluster, submit the job's shaded jar instead. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+    description = "Run a job on a local Flink in this process. Job options are --key value pairs (see the job's defaults).")
+final class RunCommand implements Callable<Integer> {
+
+  @Parameters(index = "0", description = "The job: ingest.")
+  String job;
+
+  @Parameters(index = "1..*", arity = "0..*", description = "Job options, for example --kafka.bootstrap.servers host:9092.")
+  List<String> options = List.of();
+
+  @Override
+  public Integer call() throws Exception {
+    String[] args = options.toArray(String[]::new);
+    switch (job) {
+      case "ingest" -> IngestJobMain.main(args);
+      default -> {
+        System.err.println("unknown job '" + job + "'; known: ingest");
+        return 2;
+      }
+    }
+    return 0;
+  }
+}
