@@ -1,0 +1,109 @@
+package dev.aifactory.benchmarks;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import javax.imageio.ImageIO;
+
+/** Writes a benchmark's JSON (results, parameters, versions, machine) and a bar chart beside it. */
+final class BenchmarkReport {
+
+  private BenchmarkReport() {}
+
+  static void write(Path dir, String name, int events, int parallelism, int rounds, long duplicates,
+      Map<String, List<Double>> seconds) throws IOException {
+    Files.createDirectories(dir);
+    Map<String, Double> eventsPerSecond = new LinkedHashMap<>();
+    seconds.forEach((variant, runs) -> eventsPerSecond.put(variant, events / Collections.min(runs)));
+    double a = eventsPerSecond.get("ingest_job");
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("benchmark", name);
+    json.put("measured_at", Instant.now().toString());
+    json.put("events_per_second", eventsPerSecond);
+    json.put("ratio_vs_sql_equivalent", round(a / eventsPerSecond.get("sql_equivalent")));
+    json.put("ratio_vs_passthrough", round(a / eventsPerSecond.get("sql_passthrough")));
+    json.put("seconds_per_round", seconds);
+    json.put("parameters", Map.of("events", events, "duplicates", duplicates, "parallelism", parallelism,
+        "rounds", rounds, "statistic", "best of rounds, job wall time from submit to finish (includes start-up)",
+        "topic", "bare Avro v3 bodies, " + parallelism + " partitions, in-process KRaft broker",
+        "warehouse", "Iceberg Hadoop catalog on local disk"));
+    json.put("versions", Map.of("flink", "2.1.1", "iceberg", "1.11.0", "kafka", "4.2.0",
+        "java", System.getProperty("java.version")));
+    json.put("machine", machine());
+    new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(dir.resolve(name + ".json").toFile(), json);
+    plot(dir.resolve(name + ".png"), name + " throughput (events/s, higher is better)", eventsPerSecond);
+    System.out.println("wrote " + dir.resolve(name + ".json") + " and " + name + ".png");
+  }
+
+  static Map<String, Object> machine() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
+    m.put("cpus", Runtime.getRuntime().availableProcessors());
+    try {
+      String model = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
+          .findFirst().map(l -> l.substring(l.indexOf(':') + 1).strip()).orElse("unknown");
+      m.put("cpu_model", model);
+    } catch (IOException e) {
+      m.put("cpu_model", "unknown");
+    }
+    var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    m.put("memory_gib", round(os.getTotalMemorySize() / (1024.0 * 1024 * 1024)));
+    m.put("jvm", System.getProperty("java.vm.name") + " " + System.getProperty("java.vm.version"));
+    return m;
+  }
+
+  static void plot(Path file, String title, Map<String, Double> values) throws IOException {
+    int width = 760;
+    int height = 420;
+    BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+    Graphics2D g = image.createGraphics();
+    g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+    g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+    g.setColor(Color.WHITE);
+    g.fillRect(0, 0, width, height);
+    g.setColor(Color.DARK_GRAY);
+    g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
+    g.drawString(title, 20, 30);
+    double max = values.values().stream().mapToDouble(Double::doubleValue).max().orElse(1);
+    int left = 70;
+    int bottom = height - 60;
+    int top = 60;
+    int barWidth = (width - left - 40) / values.size() - 40;
+    g.setStroke(new BasicStroke(1));
+    g.drawLine(left, bottom, width - 20, bottom);
+    g.drawLine(left, top, left, bottom);
+    Color[] colors = {new Color(0x2E7D32), new Color(0x1565C0), new Color(0x9E9E9E)};
+    int i = 0;
+    g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
+    for (Map.Entry<String, Double> e : values.entrySet()) {
+      int x = left + 30 + i * (barWidth + 40);
+      int h = (int) ((bottom - top) * e.getValue() / max);
+      g.setColor(colors[i % colors.length]);
+      g.fillRect(x, bottom - h, barWidth, h);
+      g.setColor(Color.DARK_GRAY);
+      g.drawString(String.format("%,.0f", e.getValue()), x + 5, bottom - h - 6);
+      g.drawString(e.getKey(), x + 5, bottom + 20);
+      i++;
+    }
+    g.dispose();
+    ImageIO.write(image, "png", file.toFile());
+  }
+
+  private static double round(double v) {
+    return Math.round(v * 1000) / 1000.0;
+  }
+}
