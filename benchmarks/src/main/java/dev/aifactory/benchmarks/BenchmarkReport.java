@@ -24,7 +24,7 @@ final class BenchmarkReport {
 
   private BenchmarkReport() {}
 
-  static void write(Path dir, String name, int events, int parallelism, int rounds, long duplicates,
+  static void write(Path dir, String name, int events, int parallelism, int rounds, int warmups, long duplicates,
       Map<String, List<Double>> seconds) throws IOException {
     Files.createDirectories(dir);
     Map<String, Double> eventsPerSecond = new LinkedHashMap<>();
@@ -38,7 +38,8 @@ final class BenchmarkReport {
     json.put("ratio_vs_passthrough", round(a / eventsPerSecond.get("sql_passthrough")));
     json.put("seconds_per_round", seconds);
     json.put("parameters", Map.of("events", events, "duplicates", duplicates, "parallelism", parallelism,
-        "rounds", rounds, "statistic", "best of rounds, job wall time from submit to finish (includes start-up)",
+        "rounds", rounds, "warmup_rounds", warmups,
+        "statistic", "best of the counted rounds; streaming job from submission until every expected row is committed (start-up included), checkpoints every 1 s",
         "topic", "bare Avro v3 bodies, " + parallelism + " partitions, in-process KRaft broker",
         "warehouse", "Iceberg Hadoop catalog on local disk"));
     json.put("versions", Map.of("flink", "2.1.1", "iceberg", "1.11.0", "kafka", "4.2.0",

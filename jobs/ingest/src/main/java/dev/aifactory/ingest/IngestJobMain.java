@@ -2,12 +2,18 @@ package dev.aifactory.ingest;
 
 import dev.aifactory.common.IcebergCatalogs;
 import dev.aifactory.common.JobConfig;
+import dev.aifactory.ingest.maintenance.IngestTableMaintenance;
+import dev.aifactory.ingest.maintenance.MaintenanceSettings;
 import dev.aifactory.ingest.model.RawRecord;
 import dev.aifactory.ingest.sink.IcebergKafkaSinks;
+import dev.aifactory.ingest.sink.IngestTables;
+import org.apache.iceberg.flink.CatalogLoader;
 import dev.aifactory.ingest.source.RawRecordDeserializer;
 import java.util.Properties;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.source.KafkaSource;
@@ -34,6 +40,12 @@ public final class IngestJobMain {
 
   public static StreamExecutionEnvironment environment(JobConfig config) {
     Configuration flink = Configuration.fromMap(config.withPrefix("flink."));
+    if (config.getBoolean("ingest.bounded", false)) {
+      // Bounded runs (backfills) use BATCH execution: the Iceberg commit happens once, at the
+      // end. In STREAMING mode a bounded job's last checkpoint can finish before the committer
+      // has the final files, and rows are lost (seen here with Flink SQL's Iceberg sink as well).
+      flink.set(ExecutionOptions.RUNTIME_MODE, RuntimeExecutionMode.BATCH);
+    }
     return StreamExecutionEnvironment.getExecutionEnvironment(flink);
   }
 
@@ -41,6 +53,10 @@ public final class IngestJobMain {
   public static void define(StreamExecutionEnvironment env, JobConfig config) {
     IngestSettings settings = IngestSettings.from(config);
     IngestTopology.build(rawSource(env, config, settings), settings, sinks(config, settings));
+    MaintenanceSettings maintenance = MaintenanceSettings.from(config);
+    if (maintenance.enabled() && !config.getBoolean("ingest.bounded", false)) {
+      IngestTableMaintenance.addTo(env, IcebergCatalogs.loader(config), settings, maintenance);
+    }
   }
 
   /** The raw Kafka source over every domain's topic; bounded when {@code ingest.bounded=true}. */
@@ -49,7 +65,7 @@ public final class IngestJobMain {
         .setBootstrapServers(config.get("kafka.bootstrap.servers"))
         .setTopics(settings.topics())
         .setGroupId(config.get("ingest.group-id", "factory-ingest"))
-        .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+        .setStartingOffsets(startingOffsets(config.get("ingest.starting-offsets", "committed")))
         .setDeserializer(new RawRecordDeserializer())
         .setProperties(kafkaProperties(config, "kafka.consumer."));
     if (config.getBoolean("ingest.bounded", false)) {
@@ -59,9 +75,28 @@ public final class IngestJobMain {
     return env.fromSource(source.build(), WatermarkStrategy.noWatermarks(), "kafka raw").uid("kafka-raw-source");
   }
 
-  /** Iceberg tables from {@code iceberg.catalog.*}, Kafka topics on the same brokers as the source. */
+  /**
+   * Where a job without checkpointed offsets starts: {@code committed} (the group's committed
+   * offsets, else the earliest), {@code earliest} or {@code latest}. A job restored from a
+   * checkpoint or savepoint always resumes from its own offsets.
+   */
+  static OffsetsInitializer startingOffsets(String mode) {
+    return switch (mode) {
+      case "committed" -> OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
+      case "earliest" -> OffsetsInitializer.earliest();
+      case "latest" -> OffsetsInitializer.latest();
+      default -> throw new IllegalArgumentException("ingest.starting-offsets must be committed, earliest or latest, not " + mode);
+    };
+  }
+
+  /**
+   * Iceberg tables from {@code iceberg.catalog.*} (created here if missing), Kafka topics on the
+   * same brokers as the source.
+   */
   public static IcebergKafkaSinks sinks(JobConfig config, IngestSettings settings) {
-    return new IcebergKafkaSinks(settings, IcebergCatalogs.loader(config),
+    CatalogLoader catalog = IcebergCatalogs.loader(config);
+    IngestTables.ensureExist(catalog, settings);
+    return new IcebergKafkaSinks(settings, catalog,
         config.getBoolean("ingest.kafka-outputs", true) ? config.get("kafka.bootstrap.servers") : null,
         DeliveryGuarantee.valueOf(config.get("ingest.kafka.delivery-guarantee", "AT_LEAST_ONCE")),
         kafkaProperties(config, "kafka.producer."));

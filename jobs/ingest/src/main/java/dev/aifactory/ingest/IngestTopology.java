@@ -1,6 +1,7 @@
 package dev.aifactory.ingest;
 
 import dev.aifactory.ingest.decode.DecodeAndCheck;
+import dev.aifactory.ingest.decode.QualityAwareWatermarks;
 import dev.aifactory.ingest.dedup.DeduplicateByEventId;
 import dev.aifactory.ingest.dq.DqCounts;
 import dev.aifactory.ingest.dq.DqRowsPerRule;
@@ -37,7 +38,7 @@ public final class IngestTopology {
         .uid("decode-and-check").name("decode + quality rules");
 
     DataStream<Accepted> timed = decoded.assignTimestampsAndWatermarks(WatermarkStrategy
-            .<Accepted>forBoundedOutOfOrderness(settings.outOfOrderness())
+            .<Accepted>forGenerator(ctx -> new QualityAwareWatermarks(settings.outOfOrderness()))
             .withTimestampAssigner((record, kafkaTime) -> record.eventTime)
             .withIdleness(settings.idleness()))
         .uid("event-time").name("event time");

@@ -1,15 +1,12 @@
 package dev.aifactory.ingest;
 
+import dev.aifactory.ingest.sink.IngestTables;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.aifactory.common.generator.GeneratedMessage;
 import dev.aifactory.common.generator.GeneratedMessage.Kind;
 import dev.aifactory.common.generator.GeneratorSettings;
 import dev.aifactory.common.generator.PaymentsGenerator;
-import dev.aifactory.ingest.sink.BronzeRows;
-import dev.aifactory.ingest.sink.DqRows;
-import dev.aifactory.ingest.sink.QuarantineRows;
-import dev.aifactory.ingest.sink.SilverRows;
 import dev.aifactory.localstack.LocalKafka;
 import dev.aifactory.localstack.LocalSchemaRegistry;
 import dev.aifactory.schemas.SchemaCatalog;
@@ -90,7 +87,7 @@ class IngestEndToEndTest {
     sendRegistryWriters();
     sendCorpus();
 
-    harness.run(harness.config("e2e"), 0, raw -> raw);
+    harness.runBounded(harness.config("e2e"));
   }
 
   @AfterAll
@@ -103,8 +100,8 @@ class IngestEndToEndTest {
 
   @Test
   void everyRawRecordIsInBronzeOrUndecodableQuarantineExactlyOnce() {
-    List<Record> bronze = harness.table(BronzeRows.table("transactions"));
-    List<Record> quarantine = harness.table(QuarantineRows.TABLE);
+    List<Record> bronze = harness.table(IngestTables.bronze("transactions"));
+    List<Record> quarantine = harness.table(IngestTables.QUARANTINE);
     List<String> places = new ArrayList<>();
     bronze.forEach(r -> places.add(r.getField("_partition") + "@" + r.getField("_offset")));
     quarantine.stream().filter(q -> q.getField("stage").equals("decode") && q.getField("topic").equals(TX))
@@ -117,9 +114,9 @@ class IngestEndToEndTest {
 
   @Test
   void silverIsBronzeLessDuplicatesAndRuleViolators() {
-    List<Record> bronze = harness.table(BronzeRows.table("transactions"));
-    List<Record> silver = harness.table(SilverRows.table("transactions"));
-    long violators = harness.table(QuarantineRows.TABLE).stream()
+    List<Record> bronze = harness.table(IngestTables.bronze("transactions"));
+    List<Record> silver = harness.table(IngestTables.silver("transactions"));
+    long violators = harness.table(IngestTables.QUARANTINE).stream()
         .filter(q -> q.getField("stage").equals("quality") && q.getField("topic").equals(TX)).count();
     long duplicates = generated.stream().filter(m -> m.kind() == Kind.DUPLICATE).count();
 
@@ -139,21 +136,21 @@ class IngestEndToEndTest {
 
   @Test
   void quarantineIsUndecodablePlusViolatorsAndTheKafkaTopicsAgree() {
-    List<Record> quarantine = harness.table(QuarantineRows.TABLE);
+    List<Record> quarantine = harness.table(IngestTables.QUARANTINE);
     long expectedBad = generated.stream().filter(m -> m.kind() == Kind.UNDECODABLE || m.kind() == Kind.RULE_VIOLATION).count()
         + corpus.size();
     assertThat((long) quarantine.size()).isEqualTo(expectedBad);
     assertThat(harness.readTopic("ingest.quarantine")).hasSize(quarantine.size());
-    assertThat(harness.readTopic("silver.transactions")).hasSize(harness.table(SilverRows.table("transactions")).size());
-    assertThat(harness.readTopic("silver.labels")).hasSize(harness.table(SilverRows.table("labels")).size());
-    assertThat(harness.table(SilverRows.table("labels"))).hasSize(
+    assertThat(harness.readTopic("silver.transactions")).hasSize(harness.table(IngestTables.silver("transactions")).size());
+    assertThat(harness.readTopic("silver.labels")).hasSize(harness.table(IngestTables.silver("labels")).size());
+    assertThat(harness.table(IngestTables.silver("labels"))).hasSize(
         (int) generated.stream().filter(m -> m.kind() == Kind.LABEL).count());
   }
 
   @Test
   void eachBadInputIsQuarantinedWithItsReason() {
     Map<String, Record> byPlace = new HashMap<>();
-    harness.table(QuarantineRows.TABLE).forEach(q -> byPlace.put(q.getField("topic") + "/" + q.getField("partition")
+    harness.table(IngestTables.QUARANTINE).forEach(q -> byPlace.put(q.getField("topic") + "/" + q.getField("partition")
         + "@" + q.getField("offset"), q));
     assertThat(corpus).hasSizeGreaterThanOrEqualTo(15);
     corpus.forEach((place, expected) -> {
@@ -169,7 +166,7 @@ class IngestEndToEndTest {
 
   @Test
   void bronzeEvolvedToEveryWriterSchemaItSaw() {
-    org.apache.iceberg.Schema bronze = harness.loadTable(BronzeRows.table("transactions")).schema();
+    org.apache.iceberg.Schema bronze = harness.loadTable(IngestTables.bronze("transactions")).schema();
     assertThat(bronze.findField("device_id")).as("added by v3").isNotNull();
     assertThat(bronze.findField("geo_country")).as("added by v2").isNotNull();
     assertThat(bronze.findField("loyalty_tier")).as("added by a registry writer unknown to the jar").isNotNull();
@@ -177,7 +174,7 @@ class IngestEndToEndTest {
     assertThat(bronze.findField("installments").type()).as("int widened to long by a registry writer")
         .isEqualTo(Types.LongType.get());
 
-    List<Record> rows = harness.table(BronzeRows.table("transactions"));
+    List<Record> rows = harness.table(IngestTables.bronze("transactions"));
     assertThat(rows.stream().map(r -> r.getField("_schema_version")).collect(Collectors.toSet())).contains(1, 2, 3);
     assertThat(rows.stream().filter(r -> r.getField("_schema_ref").toString().startsWith("registry:")).count())
         .isEqualTo(registryWritten.size());
@@ -186,14 +183,14 @@ class IngestEndToEndTest {
 
   @Test
   void silverFollowsTheContractAndValuesRoundTrip() {
-    org.apache.iceberg.Schema silver = harness.loadTable(SilverRows.table("transactions")).schema();
+    org.apache.iceberg.Schema silver = harness.loadTable(IngestTables.silver("transactions")).schema();
     assertThat(silver.findField("loyalty_tier")).as("not in the contract").isNull();
     assertThat(silver.findField("event_id").isRequired()).isTrue();
-    assertThat(harness.loadTable(SilverRows.table("transactions")).spec().fields().get(0).transform().toString())
+    assertThat(harness.loadTable(IngestTables.silver("transactions")).spec().fields().get(0).transform().toString())
         .isEqualTo("day");
 
     Map<Object, Record> silverById = new HashMap<>();
-    harness.table(SilverRows.table("transactions")).forEach(r -> silverById.put(r.getField("event_id"), r));
+    harness.table(IngestTables.silver("transactions")).forEach(r -> silverById.put(r.getField("event_id"), r));
     GenericRecord sent = registryWritten.values().iterator().next();
     Record stored = silverById.get(sent.get("event_id").toString());
     assertThat(stored.getField("amount")).isEqualTo(sent.get("amount"));
@@ -220,7 +217,7 @@ class IngestEndToEndTest {
 
   @Test
   void theDqTableCountsViolationsPerRule() {
-    List<Record> dq = harness.table(DqRows.TABLE);
+    List<Record> dq = harness.table(IngestTables.DQ);
     Map<Object, Long> violationsByRule = new HashMap<>();
     dq.stream().filter(r -> r.getField("domain").equals("transactions"))
         .forEach(r -> violationsByRule.merge(r.getField("rule"), (Long) r.getField("violations"), Long::sum));

@@ -3,21 +3,21 @@ package dev.aifactory.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.aifactory.common.generator.GeneratedMessage;
+import dev.aifactory.common.generator.GeneratedMessage.Kind;
 import dev.aifactory.common.generator.GeneratorSettings;
 import dev.aifactory.common.generator.PaymentsGenerator;
 import dev.aifactory.ingest.model.RawRecord;
-import dev.aifactory.ingest.sink.BronzeRows;
-import dev.aifactory.ingest.sink.QuarantineRows;
-import dev.aifactory.ingest.sink.SilverRows;
+import dev.aifactory.ingest.sink.IngestTables;
 import dev.aifactory.localstack.LocalKafka;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import org.apache.flink.api.common.functions.MapFunction;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.iceberg.data.Record;
@@ -28,8 +28,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Kills the job mid-stream (a task throws after some checkpoints have committed) and lets Flink
- * restore from the last checkpoint: every Kafka offset must still be in bronze or quarantine
+ * Stops the streaming job mid-stream with a savepoint, after some checkpoints have committed,
+ * and starts it again from that savepoint: every Kafka offset must end in bronze or quarantine
  * exactly once, and every event id in silver exactly once.
  */
 class IngestExactlyOnceTest {
@@ -38,29 +38,17 @@ class IngestExactlyOnceTest {
   static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
       .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(4).build());
 
-  static final AtomicBoolean FAILED = new AtomicBoolean();
-  static final AtomicLong SEEN = new AtomicLong();
-
-  /** Slows the stream so checkpoints complete, then fails once, after {@code failAfter} records. */
-  static final class FailOnce implements MapFunction<RawRecord, RawRecord> {
-    private final long failAfter;
-
-    FailOnce(long failAfter) {
-      this.failAfter = failAfter;
-    }
-
+  /** Slows the first run down so it can be stopped with most of the topic still unread. */
+  static final class Throttle implements MapFunction<RawRecord, RawRecord> {
     @Override
     public RawRecord map(RawRecord value) throws Exception {
-      Thread.sleep(1);
-      if (SEEN.incrementAndGet() >= failAfter && FAILED.compareAndSet(false, true)) {
-        throw new IllegalStateException("injected failure after " + failAfter + " records");
-      }
+      Thread.sleep(2);
       return value;
     }
   }
 
   @Test
-  void aFailureMidStreamLosesAndDuplicatesNothing(@TempDir Path tmp) throws Exception {
+  void stoppingWithASavepointAndRestoringLosesAndDuplicatesNothing(@TempDir Path tmp) throws Exception {
     try (LocalKafka kafka = LocalKafka.start()) {
       kafka.createTopics(2, "raw.transactions", "raw.labels", "silver.transactions", "silver.labels", "ingest.quarantine");
       IngestHarness harness = new IngestHarness(kafka, tmp.resolve("warehouse"), null);
@@ -70,29 +58,49 @@ class IngestExactlyOnceTest {
         messages.forEach(m -> producer.send(new ProducerRecord<>(m.topic(), null, m.timestamp(), m.key(), m.value())));
         producer.flush();
       }
+      Map<Kind, Long> kinds = PaymentsGenerator.countByKind(messages);
+      long undecodable = kinds.getOrDefault(Kind.UNDECODABLE, 0L);
+      long expectedBronze = messages.size() - undecodable;
+      long expectedQuarantine = undecodable + kinds.getOrDefault(Kind.RULE_VIOLATION, 0L);
+      long goodIds = kinds.getOrDefault(Kind.TRANSACTION, 0L) + kinds.getOrDefault(Kind.LATE, 0L);
+      var config = harness.config("exactly-once");
 
-      harness.run(harness.config("exactly-once"), 3, raw -> raw.map(new FailOnce(2_500)).uid("fail-once"));
-      assertThat(FAILED).as("the failure was injected").isTrue();
+      // First run: stop with a savepoint once some data is committed and much is still unread.
+      JobClient first = harness.startStreaming(config, raw -> raw.map(new Throttle()).uid("throttle"), null);
+      harness.await(first, () -> harness.committed(IngestTables.bronze("transactions")) >= 500, Duration.ofMinutes(2));
+      String savepoint = first.stopWithSavepoint(false, tmp.resolve("savepoints").toUri().toString(),
+          SavepointFormatType.CANONICAL).get();
+      long committedAtStop = harness.committed(IngestTables.bronze("transactions"));
+      assertThat(committedAtStop).as("stopped mid-stream").isBetween(500L, expectedBronze - 500);
 
-      List<Record> bronze = harness.table(BronzeRows.table("transactions"));
-      List<Record> undecodable = harness.table(QuarantineRows.TABLE).stream()
+      // Second run, from the savepoint, same topology and operator uids, until everything landed.
+      JobClient second = harness.startStreaming(config, raw -> raw.map(new Throttle()).uid("throttle"), savepoint);
+      try {
+        harness.await(second, () -> harness.committed(IngestTables.bronze("transactions")) >= expectedBronze
+            && harness.committed(IngestTables.QUARANTINE) >= expectedQuarantine
+            && harness.committed(IngestTables.silver("transactions")) >= goodIds, Duration.ofMinutes(2));
+      } finally {
+        second.cancel().get();
+      }
+
+      List<Record> bronze = harness.table(IngestTables.bronze("transactions"));
+      List<Record> undecodableRows = harness.table(IngestTables.QUARANTINE).stream()
           .filter(q -> q.getField("stage").equals("decode")).toList();
       Map<String, Long> perOffset = new HashMap<>();
       bronze.forEach(r -> perOffset.merge(r.getField("_partition") + "@" + r.getField("_offset"), 1L, Long::sum));
-      undecodable.forEach(q -> perOffset.merge(q.getField("partition") + "@" + q.getField("offset"), 1L, Long::sum));
-      assertThat(perOffset).hasSize(messages.size());
+      undecodableRows.forEach(q -> perOffset.merge(q.getField("partition") + "@" + q.getField("offset"), 1L, Long::sum));
+      assertThat(perOffset).as("every offset somewhere").hasSize(messages.size());
       assertThat(perOffset.values().stream().filter(n -> n > 1).count()).as("offsets written twice").isZero();
       for (int p = 0; p < 2; p++) {
         final int partition = p;
-        long inPartition = perOffset.keySet().stream().filter(k -> k.startsWith(partition + "@")).count();
-        assertThat(inPartition).as("partition %d has rows", partition).isPositive();
+        assertThat(perOffset.keySet().stream().filter(k -> k.startsWith(partition + "@")).count())
+            .as("partition %d has rows", partition).isPositive();
       }
+      assertThat(harness.table(IngestTables.QUARANTINE)).hasSize((int) expectedQuarantine);
 
-      List<Record> silver = harness.table(SilverRows.table("transactions"));
+      List<Record> silver = harness.table(IngestTables.silver("transactions"));
       Map<Object, Long> perId = silver.stream().collect(Collectors.groupingBy(r -> r.getField("event_id"), Collectors.counting()));
       assertThat(perId.values().stream().filter(n -> n > 1).count()).as("event ids in silver twice").isZero();
-      long goodIds = messages.stream().filter(m -> m.kind() == GeneratedMessage.Kind.TRANSACTION
-          || m.kind() == GeneratedMessage.Kind.LATE).count();
       assertThat(silver).hasSize((int) goodIds);
     }
   }

@@ -1,5 +1,6 @@
 package dev.aifactory.ingest;
 
+import dev.aifactory.common.CommittedRows;
 import dev.aifactory.common.IcebergCatalogs;
 import dev.aifactory.common.JobConfig;
 import dev.aifactory.localstack.LocalKafka;
@@ -12,7 +13,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.BooleanSupplier;
 import java.util.function.UnaryOperator;
+import dev.aifactory.ingest.model.RawRecord;
+import dev.aifactory.ingest.sink.IngestTables;
+import org.apache.flink.api.common.RuntimeExecutionMode;
+import org.apache.flink.configuration.ExecutionOptions;
+import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -50,7 +58,7 @@ final class IngestHarness {
     m.put("kafka.bootstrap.servers", kafka.bootstrapServers());
     m.put("ingest.domains", "transactions,labels");
     m.put("ingest.group-id", groupId);
-    m.put("ingest.bounded", "true");
+    m.put("ingest.starting-offsets", "earliest");
     m.put("ingest.watermark.out-of-orderness", "5s");
     m.put("ingest.dq.window", "1h");
     m.put("iceberg.catalog.type", "hadoop");
@@ -61,23 +69,97 @@ final class IngestHarness {
     return JobConfig.of(m);
   }
 
-  /** Runs the job to the end of what the topics hold now; {@code tap} may wrap the raw stream. */
-  void run(JobConfig config, int restarts, UnaryOperator<DataStream<dev.aifactory.ingest.model.RawRecord>> tap) throws Exception {
-    Configuration flink = new Configuration();
-    if (restarts > 0) {
-      flink.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
-      flink.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, restarts);
-      flink.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(200));
-    } else {
-      flink.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+  /** Runs the job bounded (BATCH, as {@code ingest.bounded} does) to the end of what the topics hold now. */
+  void runBounded(JobConfig config) throws Exception {
+    JobConfig bounded = config.with("ingest.bounded", "true");
+    StreamExecutionEnvironment env = environment(bounded);
+    define(env, bounded, raw -> raw);
+    env.execute("ingest-under-test");
+  }
+
+  /**
+   * Starts the job as in production, streaming with checkpoints, optionally restored from a
+   * savepoint; {@code tap} may wrap the raw stream.
+   */
+  JobClient startStreaming(JobConfig config, UnaryOperator<DataStream<RawRecord>> tap, String savepoint) throws Exception {
+    JobConfig streaming = config.with("ingest.bounded", "false");
+    StreamExecutionEnvironment env = environment(streaming);
+    if (savepoint != null) {
+      Configuration restore = new Configuration();
+      restore.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
+      env.configure(restore);
     }
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
-    env.setParallelism(2);
     env.enableCheckpointing(500);
+    define(env, streaming, tap);
+    return env.executeAsync("ingest-under-test");
+  }
+
+  /** Waits until {@code done} holds; fails if the job stops first or it takes longer than {@code timeout}. */
+  void await(JobClient job, BooleanSupplier done, Duration timeout) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!done.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("the streaming job (" + job.getJobStatus().get() + ") did not commit the expected rows within "
+            + timeout + "; committed now: bronze " + committed(IngestTables.bronze("transactions")) + ", silver "
+            + committed(IngestTables.silver("transactions")) + ", quarantine " + committed(IngestTables.QUARANTINE)
+            + "\n" + taskThreads());
+      }
+      if (job.getJobStatus().get().isTerminalState()) {
+        job.getJobExecutionResult().get(); // surfaces the failure
+        throw new AssertionError("the streaming job stopped before committing the expected rows");
+      }
+      Thread.sleep(200);
+    }
+  }
+
+  /** Runs the job streaming until {@code done} holds, then cancels it. */
+  void runStreamingUntil(JobConfig config, BooleanSupplier done, Duration timeout) throws Exception {
+    JobClient job = startStreaming(config, raw -> raw, null);
+    try {
+      await(job, done, timeout);
+    } finally {
+      if (!job.getJobStatus().get().isTerminalState()) {
+        job.cancel().get();
+      }
+    }
+  }
+
+  /** Stacks of Flink's task threads, for a test that timed out. */
+  private static String taskThreads() {
+    StringBuilder out = new StringBuilder();
+    Thread.getAllStackTraces().forEach((thread, stack) -> {
+      String name = thread.getName();
+      if (name.contains("Source") || name.contains("iceberg") || name.contains("dedup") || name.contains("Committer")
+          || name.contains("dq windows")) {
+        out.append("thread ").append(name).append(" ").append(thread.getState()).append('\n');
+        for (int i = 0; i < Math.min(12, stack.length); i++) {
+          out.append("    at ").append(stack[i]).append('\n');
+        }
+      }
+    });
+    return out.toString();
+  }
+
+  private static void define(StreamExecutionEnvironment env, JobConfig config, UnaryOperator<DataStream<RawRecord>> tap) {
     IngestSettings settings = IngestSettings.from(config);
     IngestTopology.build(tap.apply(IngestJobMain.rawSource(env, config, settings)), settings,
         IngestJobMain.sinks(config, settings));
-    env.execute("ingest-under-test");
+  }
+
+  private static StreamExecutionEnvironment environment(JobConfig config) {
+    Configuration flink = new Configuration();
+    // A failing job must fail the test, not restart forever.
+    flink.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+    if (config.getBoolean("ingest.bounded", false)) {
+      flink.set(ExecutionOptions.RUNTIME_MODE, RuntimeExecutionMode.BATCH);
+    }
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
+    env.setParallelism(2);
+    return env;
+  }
+
+  long committed(TableIdentifier id) {
+    return CommittedRows.of(IcebergCatalogs.local(warehouse).loadCatalog(), id);
   }
 
   RecordMetadata send(String topic, Integer partition, byte[] key, byte[] value, long timestamp) {

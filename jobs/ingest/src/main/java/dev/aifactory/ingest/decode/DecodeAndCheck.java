@@ -58,23 +58,34 @@ public final class DecodeAndCheck extends ProcessFunction<RawRecord, Accepted> {
     }
     DomainMetrics m = metrics.get(domain.spec().name());
     m.in.inc();
+    Accepted accepted;
     try {
-      PayloadDecoder.Decoded decoded = domain.decoder().decodeAsContract(raw.value);
-      GenericRecord record = decoded.record();
-      Accepted accepted = Accepted.of(domain.spec().name(), raw, decoded.writer().ref(), decoded.writer().fingerprint(),
-          decoded.writer().version(), String.valueOf(record.get(domain.spec().eventIdField())),
-          ((Number) record.get(domain.spec().eventTimeField())).longValue(), now);
-      checkRules(domain.rules(), record, raw.key, now, accepted, m);
-      m.decoded.inc();
-      out.collect(accepted);
+      accepted = decodeAndCheck(domain, raw, now, m);
     } catch (UndecodableException e) {
       m.undecodable.inc();
       ctx.output(UNDECODABLE, Quarantined.undecodable(domain.spec().name(), raw, e.reason().name(), e.getMessage(), now));
+      return;
     } catch (RuntimeException e) {
       // Defence in depth: a bug of ours on one message quarantines it, it does not stop ingestion.
       m.undecodable.inc();
       ctx.output(UNDECODABLE, Quarantined.undecodable(domain.spec().name(), raw, UNEXPECTED_ERROR, e.toString(), now));
+      return;
     }
+    m.decoded.inc();
+    // Outside the try: a failure downstream (a sink, a cancelled task) must fail the task and
+    // restore from the checkpoint, not be mistaken for a bad record.
+    out.collect(accepted);
+  }
+
+  private static Accepted decodeAndCheck(DomainDecoders.Domain domain, RawRecord raw, long now, DomainMetrics m)
+      throws UndecodableException {
+    PayloadDecoder.Decoded decoded = domain.decoder().decodeAsContract(raw.value);
+    GenericRecord record = decoded.record();
+    Accepted accepted = Accepted.of(domain.spec().name(), raw, decoded.writer().ref(), decoded.writer().fingerprint(),
+        decoded.writer().version(), String.valueOf(record.get(domain.spec().eventIdField())),
+        ((Number) record.get(domain.spec().eventTimeField())).longValue(), now);
+    checkRules(domain.rules(), record, raw.key, now, accepted, m);
+    return accepted;
   }
 
   private static void checkRules(List<QualityRule> rules, GenericRecord record, byte[] key, long now, Accepted accepted,

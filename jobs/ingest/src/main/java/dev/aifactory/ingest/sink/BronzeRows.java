@@ -28,10 +28,6 @@ public final class BronzeRows implements DynamicRecordGenerator<Accepted> {
     this.settings = settings;
   }
 
-  public static TableIdentifier table(String domain) {
-    return TableIdentifier.of("bronze", domain);
-  }
-
   @Override
   public void open(OpenContext openContext) {
     decoders = new DomainDecoders(settings);
@@ -44,7 +40,7 @@ public final class BronzeRows implements DynamicRecordGenerator<Accepted> {
     PayloadDecoder.Decoded decoded = decoders.forName(record.domain).decoder().decodeAsWritten(record.payload);
     RecordTables tables = tablesByWriter.computeIfAbsent(decoded.writer().fingerprint(),
         fp -> RecordTables.bronze(decoded.writer().schema()));
-    TableIdentifier id = tableIds.computeIfAbsent(record.domain, BronzeRows::table);
-    out.collect(new DynamicRecord(id, "main", tables.schema, tables.row(record, decoded.record()), tables.spec));
+    TableIdentifier id = tableIds.computeIfAbsent(record.domain, IngestTables::bronze);
+    EvolvingCollector.collect(out, new DynamicRecord(id, "main", tables.schema, tables.row(record, decoded.record()), tables.spec));
   }
 }

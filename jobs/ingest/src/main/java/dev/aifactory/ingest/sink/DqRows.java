@@ -14,8 +14,6 @@ import org.apache.iceberg.types.Types;
 /** Rows of {@code ingest.dq}: per domain, rule and event-time window, records checked and violations. */
 public final class DqRows implements DynamicRecordGenerator<DqWindow> {
 
-  public static final TableIdentifier TABLE = TableIdentifier.of("ingest", "dq");
-
   static final Schema SCHEMA = new Schema(
       Types.NestedField.required(1, "domain", Types.StringType.get()),
       Types.NestedField.required(2, "rule", Types.StringType.get()),
@@ -28,10 +26,10 @@ public final class DqRows implements DynamicRecordGenerator<DqWindow> {
   static final PartitionSpec SPEC = PartitionSpec.builderFor(SCHEMA).day("window_start").build();
 
   @Override
-  public void generate(DqWindow w, Collector<DynamicRecord> out) {
+  public void generate(DqWindow w, Collector<DynamicRecord> out) throws InterruptedException {
     GenericRowData row = GenericRowData.of(QuarantineRows.str(w.domain), QuarantineRows.str(w.rule),
         TimestampData.fromEpochMillis(w.windowStart), TimestampData.fromEpochMillis(w.windowEnd),
         w.records, w.violations, w.violationRate());
-    out.collect(new DynamicRecord(TABLE, "main", SCHEMA, row, SPEC));
+    EvolvingCollector.collect(out, new DynamicRecord(IngestTables.DQ, "main", SCHEMA, row, SPEC));
   }
 }

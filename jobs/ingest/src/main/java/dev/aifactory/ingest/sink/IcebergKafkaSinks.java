@@ -67,8 +67,8 @@ public final class IcebergKafkaSinks implements IngestSinks {
         .generator(generator)
         .catalogLoader(catalog)
         .uidPrefix("iceberg-" + name)
-        // Evolve the table in the writer as soon as a new schema shows up, instead of sending
-        // the record round a separate update operator: drift is rare, latency matters.
+        // Records keep the forward path (no shuffle before the writers), where each writer
+        // subtask evolves the table itself; EvolvingCollector retries the one that loses a race.
         .immediateTableUpdate(true)
         .append()
         .name("iceberg " + name);

@@ -15,8 +15,6 @@ import org.apache.iceberg.types.Types;
 /** Rows of {@code ingest.quarantine}: the reason, the original bytes and where they came from. */
 public final class QuarantineRows implements DynamicRecordGenerator<Quarantined> {
 
-  public static final TableIdentifier TABLE = TableIdentifier.of("ingest", "quarantine");
-
   static final Schema SCHEMA = new Schema(
       Types.NestedField.optional(1, "domain", Types.StringType.get()),
       Types.NestedField.required(2, "stage", Types.StringType.get(), "decode (not in bronze) or quality (also in bronze)"),
@@ -35,12 +33,12 @@ public final class QuarantineRows implements DynamicRecordGenerator<Quarantined>
   static final PartitionSpec SPEC = PartitionSpec.builderFor(SCHEMA).day("quarantined_at").identity("stage").build();
 
   @Override
-  public void generate(Quarantined q, Collector<DynamicRecord> out) {
+  public void generate(Quarantined q, Collector<DynamicRecord> out) throws InterruptedException {
     GenericRowData row = GenericRowData.of(
         str(q.domain), str(q.stage), str(q.reason), str(q.detail), str(q.topic), q.partition, q.offset,
         TimestampData.fromEpochMillis(q.kafkaTimestamp), q.key, q.payload, str(q.schemaRef), str(q.eventId),
         TimestampData.fromEpochMillis(q.quarantinedAt));
-    out.collect(new DynamicRecord(TABLE, "main", SCHEMA, row, SPEC));
+    EvolvingCollector.collect(out, new DynamicRecord(IngestTables.QUARANTINE, "main", SCHEMA, row, SPEC));
   }
 
   static StringData str(String s) {

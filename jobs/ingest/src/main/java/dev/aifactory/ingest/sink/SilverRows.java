@@ -21,19 +21,17 @@ public final class SilverRows implements DynamicRecordGenerator<Accepted> {
   private final IngestSettings settings;
   private transient DomainDecoders decoders;
   private transient Map<String, RecordTables> tablesByDomain;
+  private transient Map<String, TableIdentifier> tableIds;
 
   public SilverRows(IngestSettings settings) {
     this.settings = settings;
-  }
-
-  public static TableIdentifier table(String domain) {
-    return TableIdentifier.of("silver", domain);
   }
 
   @Override
   public void open(OpenContext openContext) {
     decoders = new DomainDecoders(settings);
     tablesByDomain = new HashMap<>();
+    tableIds = new HashMap<>();
   }
 
   @Override
@@ -42,6 +40,6 @@ public final class SilverRows implements DynamicRecordGenerator<Accepted> {
     RecordTables tables = tablesByDomain.computeIfAbsent(record.domain,
         d -> RecordTables.silver(domain.decoder().contract(), domain.spec().eventTimeField()));
     var decoded = domain.decoder().decodeAsContract(record.payload);
-    out.collect(new DynamicRecord(table(record.domain), "main", tables.schema, tables.row(record, decoded.record()), tables.spec));
+    EvolvingCollector.collect(out, new DynamicRecord(tableIds.computeIfAbsent(record.domain, IngestTables::silver), "main", tables.schema, tables.row(record, decoded.record()), tables.spec));
   }
 }

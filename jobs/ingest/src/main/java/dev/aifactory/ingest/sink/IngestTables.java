@@ -1,0 +1,64 @@
+package dev.aifactory.ingest.sink;
+
+import dev.aifactory.ingest.IngestSettings;
+import dev.aifactory.ingest.domain.DomainSpec;
+import dev.aifactory.schemas.SchemaCatalog;
+import java.util.ArrayList;
+import org.apache.iceberg.PartitionSpec;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.exceptions.AlreadyExistsException;
+import org.apache.iceberg.flink.CatalogLoader;
+
+/** The names of the ingest job's tables, and their creation ahead of the first record when needed. */
+public final class IngestTables {
+
+  public static final TableIdentifier QUARANTINE = TableIdentifier.of("ingest", "quarantine");
+  public static final TableIdentifier DQ = TableIdentifier.of("ingest", "dq");
+
+  private IngestTables() {}
+
+  public static TableIdentifier bronze(String domain) {
+    return TableIdentifier.of("bronze", domain);
+  }
+
+  public static TableIdentifier silver(String domain) {
+    return TableIdentifier.of("silver", domain);
+  }
+
+  /**
+   * Creates missing tables before the job starts: bronze with the lineage columns only (writers
+   * add their own columns as they arrive), silver with the contract, quarantine and dq with their
+   * fixed schemas, each with an empty first snapshot so its {@code main} branch exists. The
+   * dynamic sink could create them lazily, but then every writer subtask races to create the
+   * same table and branch at once (on a Hadoop catalog the loser fails with "Ref main already
+   * exists"); maintenance also needs the tables before the first record.
+   */
+  public static void ensureExist(CatalogLoader loader, IngestSettings settings) {
+    Catalog catalog = loader.loadCatalog();
+    Schema lineageOnly = new Schema(new ArrayList<>(Lineage.COLUMNS));
+    for (DomainSpec domain : settings.domains()) {
+      create(catalog, bronze(domain.name()), lineageOnly, PartitionSpec.builderFor(lineageOnly).day("_ingest_time").build());
+      RecordTables silver = RecordTables.silver(SchemaCatalog.bundled().contract(domain.contract()).schema(), domain.eventTimeField());
+      create(catalog, silver(domain.name()), silver.schema, silver.spec);
+    }
+    create(catalog, QUARANTINE, QuarantineRows.SCHEMA, QuarantineRows.SPEC);
+    create(catalog, DQ, DqRows.SCHEMA, DqRows.SPEC);
+  }
+
+  private static void create(Catalog catalog, TableIdentifier id, Schema schema, PartitionSpec spec) {
+    if (!catalog.tableExists(id)) {
+      try {
+        catalog.createTable(id, schema, spec);
+      } catch (AlreadyExistsException raced) {
+        // another job created it between the check and the create: fine
+      }
+    }
+    Table table = catalog.loadTable(id);
+    if (table.currentSnapshot() == null) {
+      table.newAppend().set("factory.operation", "create").commit();
+    }
+  }
+}

@@ -1,0 +1,56 @@
+package dev.aifactory.ingest.decode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.aifactory.ingest.model.Accepted;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.common.eventtime.Watermark;
+import org.apache.flink.api.common.eventtime.WatermarkOutput;
+import org.junit.jupiter.api.Test;
+
+class QualityAwareWatermarksTest {
+
+  private final List<Long> emitted = new ArrayList<>();
+  private final WatermarkOutput output = new WatermarkOutput() {
+    @Override
+    public void emitWatermark(Watermark watermark) {
+      emitted.add(watermark.getTimestamp());
+    }
+
+    @Override
+    public void markIdle() {}
+
+    @Override
+    public void markActive() {}
+  };
+
+  private static Accepted event(long time, String violatedRule) {
+    Accepted a = new Accepted();
+    a.eventTime = time;
+    a.violatedRule = violatedRule;
+    return a;
+  }
+
+  @Test
+  void validRecordsAdvanceTheWatermarkLessTheOutOfOrderness() {
+    QualityAwareWatermarks watermarks = new QualityAwareWatermarks(Duration.ofSeconds(5));
+    watermarks.onEvent(event(10_000, null), 10_000, output);
+    watermarks.onEvent(event(8_000, null), 8_000, output); // out of order: no step back
+    watermarks.onPeriodicEmit(output);
+    assertThat(emitted).containsExactly(10_000L - 5_000 - 1);
+  }
+
+  @Test
+  void aRecordThatBrokeARuleDoesNotMoveTheWatermark() {
+    QualityAwareWatermarks watermarks = new QualityAwareWatermarks(Duration.ofSeconds(5));
+    watermarks.onEvent(event(10_000, null), 10_000, output);
+    long centuryAhead = 10_000 + 100L * 365 * 24 * 3600 * 1000;
+    watermarks.onEvent(event(centuryAhead, "event_time_not_future"), centuryAhead, output);
+    watermarks.onPeriodicEmit(output);
+    watermarks.onEvent(event(12_000, null), 12_000, output);
+    watermarks.onPeriodicEmit(output);
+    assertThat(emitted).containsExactly(4_999L, 6_999L);
+  }
+}
