@@ -40,6 +40,9 @@ transaction.state.log.replication.factor=1
 transaction.state.log.min.isr=1
 group.initial.rebalance.delay.ms=0
 auto.create.topics.enable=true
+# Generated data carries event-time timestamps in the past: keep it (no time-based retention).
+log.retention.ms=-1
+log.retention.bytes=-1
 CONF
 }
 

@@ -30,6 +30,11 @@ final class GenerateCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "42")
   long seed;
 
+  @Option(names = "--start-millis", defaultValue = "1767225600000",
+      description = "Event time of the first record, epoch ms (default 2026-01-01T00:00Z). Records are stamped with their"
+          + " event time: a topic with time-based retention deletes old ones.")
+  long startMillis;
+
   @Option(names = "--duplicate-rate", defaultValue = "0.02")
   double duplicateRate;
 
@@ -59,8 +64,8 @@ final class GenerateCommand implements Callable<Integer> {
   }
 
   GeneratorSettings settings() {
-    return GeneratorSettings.defaults().withSeed(seed).withRates(duplicateRate, lateRate, malformedRate)
-        .withVersionMix(v1Share, v2Share);
+    return GeneratorSettings.defaults().withSeed(seed).withStart(startMillis)
+        .withRates(duplicateRate, lateRate, malformedRate).withVersionMix(v1Share, v2Share);
   }
 
   static Map<GeneratedMessage.Kind, Long> send(String bootstrap, GeneratorSettings settings, int events, int rate,

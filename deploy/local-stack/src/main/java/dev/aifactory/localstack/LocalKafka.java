@@ -39,6 +39,11 @@ public final class LocalKafka implements AutoCloseable {
           .setConfigProp("transaction.state.log.num.partitions", "4")
           .setConfigProp("group.initial.rebalance.delay.ms", "0")
           .setConfigProp("auto.create.topics.enable", "false")
+          // Keep everything: generated data carries event-time timestamps months in the past,
+          // and time-based retention (7 days by default, first checked 30 s after start) would
+          // delete it under a running job.
+          .setConfigProp("log.retention.ms", "-1")
+          .setConfigProp("log.retention.bytes", "-1")
           .build();
       cluster.format();
       cluster.startup();

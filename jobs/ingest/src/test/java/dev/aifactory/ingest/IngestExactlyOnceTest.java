@@ -14,6 +14,8 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.core.execution.JobClient;
@@ -28,8 +30,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Stops the streaming job mid-stream with a savepoint, after some checkpoints have committed,
- * and starts it again from that savepoint: every Kafka offset must end in bronze or quarantine
+ * Interrupts the streaming job mid-stream, after some checkpoints have committed, in the two
+ * ways production does: a stop with a savepoint and a restart from it, and a task failure
+ * recovered from the last checkpoint. Every Kafka offset must end in bronze or quarantine
  * exactly once, and every event id in silver exactly once.
  */
 class IngestExactlyOnceTest {
@@ -47,22 +50,50 @@ class IngestExactlyOnceTest {
     }
   }
 
+  static final AtomicBoolean FAILED = new AtomicBoolean();
+  static final AtomicLong SEEN = new AtomicLong();
+
+  /** Slows the stream like {@link Throttle}, and fails the task once, after {@code failAfter} records. */
+  static final class FailOnce implements MapFunction<RawRecord, RawRecord> {
+    private final long failAfter;
+
+    FailOnce(long failAfter) {
+      this.failAfter = failAfter;
+    }
+
+    @Override
+    public RawRecord map(RawRecord value) throws Exception {
+      Thread.sleep(2);
+      if (SEEN.incrementAndGet() >= failAfter && FAILED.compareAndSet(false, true)) {
+        throw new IllegalStateException("injected failure after " + failAfter + " records");
+      }
+      return value;
+    }
+  }
+
+  @Test
+  void aTaskFailureRecoveredFromTheLastCheckpointLosesAndDuplicatesNothing(@TempDir Path tmp) throws Exception {
+    try (LocalKafka kafka = LocalKafka.start()) {
+      Expected expected = load(kafka);
+      IngestHarness harness = new IngestHarness(kafka, tmp.resolve("warehouse"), null);
+      JobClient job = harness.startStreaming(harness.config("failure"), raw -> raw.map(new FailOnce(2_000)).uid("throttle"),
+          null, 3);
+      try {
+        harness.await(job, expected.allCommitted(harness), Duration.ofMinutes(2));
+      } finally {
+        job.cancel().get();
+      }
+      assertThat(FAILED).as("the failure was injected").isTrue();
+      expected.assertExactlyOnce(harness);
+    }
+  }
+
   @Test
   void stoppingWithASavepointAndRestoringLosesAndDuplicatesNothing(@TempDir Path tmp) throws Exception {
     try (LocalKafka kafka = LocalKafka.start()) {
-      kafka.createTopics(2, "raw.transactions", "raw.labels", "silver.transactions", "silver.labels", "ingest.quarantine");
+      Expected expected = load(kafka);
       IngestHarness harness = new IngestHarness(kafka, tmp.resolve("warehouse"), null);
-      List<GeneratedMessage> messages = new PaymentsGenerator(GeneratorSettings.defaults().withSeed(7), "raw.transactions", null)
-          .take(4_000);
-      try (KafkaProducer<byte[], byte[]> producer = harness.producer()) {
-        messages.forEach(m -> producer.send(new ProducerRecord<>(m.topic(), null, m.timestamp(), m.key(), m.value())));
-        producer.flush();
-      }
-      Map<Kind, Long> kinds = PaymentsGenerator.countByKind(messages);
-      long undecodable = kinds.getOrDefault(Kind.UNDECODABLE, 0L);
-      long expectedBronze = messages.size() - undecodable;
-      long expectedQuarantine = undecodable + kinds.getOrDefault(Kind.RULE_VIOLATION, 0L);
-      long goodIds = kinds.getOrDefault(Kind.TRANSACTION, 0L) + kinds.getOrDefault(Kind.LATE, 0L);
+      long expectedBronze = expected.bronze;
       var config = harness.config("exactly-once");
 
       // First run: stop with a savepoint once some data is committed and much is still unread.
@@ -76,32 +107,58 @@ class IngestExactlyOnceTest {
       // Second run, from the savepoint, same topology and operator uids, until everything landed.
       JobClient second = harness.startStreaming(config, raw -> raw.map(new Throttle()).uid("throttle"), savepoint);
       try {
-        harness.await(second, () -> harness.committed(IngestTables.bronze("transactions")) >= expectedBronze
-            && harness.committed(IngestTables.QUARANTINE) >= expectedQuarantine
-            && harness.committed(IngestTables.silver("transactions")) >= goodIds, Duration.ofMinutes(2));
+        harness.await(second, expected.allCommitted(harness), Duration.ofMinutes(2));
       } finally {
         second.cancel().get();
       }
+      expected.assertExactlyOnce(harness);
+    }
+  }
 
-      List<Record> bronze = harness.table(IngestTables.bronze("transactions"));
+  /** Generated payments sent to raw.transactions, and where each must end up. */
+  private static Expected load(LocalKafka kafka) {
+    kafka.createTopics(2, "raw.transactions", "raw.labels", "silver.transactions", "silver.labels", "ingest.quarantine");
+    List<GeneratedMessage> messages = new PaymentsGenerator(GeneratorSettings.defaults().withSeed(7), "raw.transactions", null)
+        .take(4_000);
+    IngestHarness producerSide = new IngestHarness(kafka, null, null);
+    try (KafkaProducer<byte[], byte[]> producer = producerSide.producer()) {
+      messages.forEach(m -> producer.send(new ProducerRecord<>(m.topic(), null, m.timestamp(), m.key(), m.value())));
+      producer.flush();
+    }
+    Map<Kind, Long> kinds = PaymentsGenerator.countByKind(messages);
+    long undecodable = kinds.getOrDefault(Kind.UNDECODABLE, 0L);
+    return new Expected(messages.size(), messages.size() - undecodable, undecodable + kinds.getOrDefault(Kind.RULE_VIOLATION, 0L),
+        kinds.getOrDefault(Kind.TRANSACTION, 0L) + kinds.getOrDefault(Kind.LATE, 0L));
+  }
+
+  private record Expected(int sent, long bronze, long quarantine, long silver) {
+
+    java.util.function.BooleanSupplier allCommitted(IngestHarness harness) {
+      return () -> harness.committed(IngestTables.bronze("transactions")) >= bronze
+          && harness.committed(IngestTables.QUARANTINE) >= quarantine
+          && harness.committed(IngestTables.silver("transactions")) >= silver;
+    }
+
+    void assertExactlyOnce(IngestHarness harness) {
+      List<Record> bronzeRows = harness.table(IngestTables.bronze("transactions"));
       List<Record> undecodableRows = harness.table(IngestTables.QUARANTINE).stream()
           .filter(q -> q.getField("stage").equals("decode")).toList();
       Map<String, Long> perOffset = new HashMap<>();
-      bronze.forEach(r -> perOffset.merge(r.getField("_partition") + "@" + r.getField("_offset"), 1L, Long::sum));
+      bronzeRows.forEach(r -> perOffset.merge(r.getField("_partition") + "@" + r.getField("_offset"), 1L, Long::sum));
       undecodableRows.forEach(q -> perOffset.merge(q.getField("partition") + "@" + q.getField("offset"), 1L, Long::sum));
-      assertThat(perOffset).as("every offset somewhere").hasSize(messages.size());
+      assertThat(perOffset).as("every offset somewhere").hasSize(sent);
       assertThat(perOffset.values().stream().filter(n -> n > 1).count()).as("offsets written twice").isZero();
       for (int p = 0; p < 2; p++) {
         final int partition = p;
         assertThat(perOffset.keySet().stream().filter(k -> k.startsWith(partition + "@")).count())
             .as("partition %d has rows", partition).isPositive();
       }
-      assertThat(harness.table(IngestTables.QUARANTINE)).hasSize((int) expectedQuarantine);
+      assertThat(harness.table(IngestTables.QUARANTINE)).hasSize((int) quarantine);
 
-      List<Record> silver = harness.table(IngestTables.silver("transactions"));
-      Map<Object, Long> perId = silver.stream().collect(Collectors.groupingBy(r -> r.getField("event_id"), Collectors.counting()));
+      List<Record> silverRows = harness.table(IngestTables.silver("transactions"));
+      Map<Object, Long> perId = silverRows.stream().collect(Collectors.groupingBy(r -> r.getField("event_id"), Collectors.counting()));
       assertThat(perId.values().stream().filter(n -> n > 1).count()).as("event ids in silver twice").isZero();
-      assertThat(silver).hasSize((int) goodIds);
+      assertThat(silverRows).hasSize((int) silver);
     }
   }
 }

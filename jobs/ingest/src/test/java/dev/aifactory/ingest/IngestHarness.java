@@ -82,8 +82,21 @@ final class IngestHarness {
    * savepoint; {@code tap} may wrap the raw stream.
    */
   JobClient startStreaming(JobConfig config, UnaryOperator<DataStream<RawRecord>> tap, String savepoint) throws Exception {
+    return startStreaming(config, tap, savepoint, 0);
+  }
+
+  /** As above, with {@code restarts} attempts of Flink's fixed-delay restart strategy. */
+  JobClient startStreaming(JobConfig config, UnaryOperator<DataStream<RawRecord>> tap, String savepoint, int restarts)
+      throws Exception {
     JobConfig streaming = config.with("ingest.bounded", "false");
     StreamExecutionEnvironment env = environment(streaming);
+    if (restarts > 0) {
+      Configuration restart = new Configuration();
+      restart.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+      restart.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, restarts);
+      restart.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(200));
+      env.configure(restart);
+    }
     if (savepoint != null) {
       Configuration restore = new Configuration();
       restore.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);

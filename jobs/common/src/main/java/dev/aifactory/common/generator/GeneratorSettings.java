@@ -41,6 +41,11 @@ public record GeneratorSettings(
         duplicateRate, lateRate, malformedRate, labelRate);
   }
 
+  public GeneratorSettings withStart(long newStartMillis) {
+    return new GeneratorSettings(seed, newStartMillis, meanGapMillis, cards, merchants, fraudRate, v1Share, v2Share,
+        duplicateRate, lateRate, malformedRate, labelRate);
+  }
+
   public GeneratorSettings withRates(double duplicate, double late, double malformed) {
     return new GeneratorSettings(seed, startMillis, meanGapMillis, cards, merchants, fraudRate, v1Share, v2Share,
         duplicate, late, malformed, labelRate);
