@@ -39,7 +39,7 @@ final class BenchmarkReport {
     json.put("seconds_per_round", seconds);
     json.put("parameters", Map.of("events", events, "duplicates", duplicates, "parallelism", parallelism,
         "rounds", rounds, "warmup_rounds", warmups,
-        "statistic", "best of the counted rounds; streaming job from submission until every expected row is committed (start-up included), checkpoints every 1 s",
+        "statistic", "best of the counted rounds; streaming job from submission until every expected row is committed (start-up included), checkpoints every 5 s",
         "topic", "bare Avro v3 bodies, " + parallelism + " partitions, in-process KRaft broker",
         "warehouse", "Iceberg Hadoop catalog on local disk"));
     json.put("versions", Map.of("flink", "2.1.1", "iceberg", "1.11.0", "kafka", "4.2.0",

@@ -17,6 +17,18 @@ public final class CommittedRows {
 
   private CommittedRows() {}
 
+  /**
+   * Rows in the current snapshot from its summary ({@code total-records}): one metadata read, no
+   * manifest scan, so it is cheap enough to poll while a job runs.
+   */
+  public static long fromSummary(Catalog catalog, TableIdentifier id) {
+    if (!catalog.tableExists(id)) {
+      return 0;
+    }
+    var snapshot = catalog.loadTable(id).currentSnapshot();
+    return snapshot == null ? 0 : Long.parseLong(snapshot.summary().getOrDefault("total-records", "0"));
+  }
+
   public static long of(Catalog catalog, TableIdentifier id) {
     if (!catalog.tableExists(id)) {
       return 0;

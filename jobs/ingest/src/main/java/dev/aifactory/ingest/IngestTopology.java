@@ -6,6 +6,7 @@ import dev.aifactory.ingest.dedup.DeduplicateByEventId;
 import dev.aifactory.ingest.dq.DqCounts;
 import dev.aifactory.ingest.dq.DqRowsPerRule;
 import dev.aifactory.ingest.model.Accepted;
+import dev.aifactory.ingest.model.DqSample;
 import dev.aifactory.ingest.model.Quarantined;
 import dev.aifactory.ingest.model.RawRecord;
 import dev.aifactory.ingest.sink.IngestSinks;
@@ -57,11 +58,13 @@ public final class IngestTopology {
         .uid("dedup").name("deduplicate by event id");
     sinks.silver(firstSeen);
 
+    int maxRules = settings.domains().stream().mapToInt(d -> d.rules() == null ? 0 : d.rules().size()).max().orElse(0);
     sinks.dq(timed
-        .keyBy(r -> r.domain)
+        .map(DqSample::of).uid("dq-samples").name("dq samples")
+        .keyBy(s -> s.domain)
         .window(TumblingEventTimeWindows.of(settings.dqWindow()))
         .allowedLateness(settings.outOfOrderness())
-        .aggregate(new DqCounts(), new DqRowsPerRule(settings))
+        .aggregate(new DqCounts(maxRules), new DqRowsPerRule(settings))
         .uid("dq-windows").name("dq windows"));
   }
 }

@@ -1,23 +1,28 @@
 package dev.aifactory.ingest.dq;
 
-import dev.aifactory.ingest.model.Accepted;
+import dev.aifactory.ingest.model.DqSample;
 import org.apache.flink.api.common.functions.AggregateFunction;
 
 /**
  * Incremental counts for the dq table: slot 0 counts records, slot 1+i counts violations of rule
- * i (from {@link Accepted#violationMask}), so a window keeps 65 longs, not its records.
+ * i (from the record's violation mask), so a window keeps a few longs, not its records.
  */
-public final class DqCounts implements AggregateFunction<Accepted, long[], long[]> {
+public final class DqCounts implements AggregateFunction<DqSample, long[], long[]> {
 
-  static final int SLOTS = 65;
+  private final int slots;
 
-  @Override
-  public long[] createAccumulator() {
-    return new long[SLOTS];
+  /** @param maxRules the most rules any domain declares */
+  public DqCounts(int maxRules) {
+    this.slots = 1 + maxRules;
   }
 
   @Override
-  public long[] add(Accepted value, long[] acc) {
+  public long[] createAccumulator() {
+    return new long[slots];
+  }
+
+  @Override
+  public long[] add(DqSample value, long[] acc) {
     acc[0]++;
     long mask = value.violationMask;
     while (mask != 0) {
@@ -35,7 +40,7 @@ public final class DqCounts implements AggregateFunction<Accepted, long[], long[
 
   @Override
   public long[] merge(long[] a, long[] b) {
-    for (int i = 0; i < SLOTS; i++) {
+    for (int i = 0; i < a.length; i++) {
       a[i] += b[i];
     }
     return a;

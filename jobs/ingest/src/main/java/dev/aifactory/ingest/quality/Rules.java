@@ -17,7 +17,13 @@ public final class Rules {
 
   private Rules() {}
 
+  /** The violation mask is a long: one bit per rule. */
+  public static final int MAX_RULES = 64;
+
   public static List<QualityRule> from(List<RuleSpec> specs, Schema contract) {
+    if (specs.size() > MAX_RULES) {
+      throw new IllegalArgumentException("at most " + MAX_RULES + " rules per domain, got " + specs.size());
+    }
     List<QualityRule> rules = new ArrayList<>();
     Set<String> names = new HashSet<>();
     for (RuleSpec spec : specs) {
