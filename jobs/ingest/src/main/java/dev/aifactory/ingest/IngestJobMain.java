@@ -52,6 +52,11 @@ public final class IngestJobMain {
   public static void define(StreamExecutionEnvironment env, JobConfig config) {
     IngestSettings settings = IngestSettings.from(config);
     IngestTopology.build(rawSource(env, config, settings), settings, sinks(config, settings));
+    maintenance(env, config, settings);
+  }
+
+  /** Iceberg table maintenance, when {@code ingest.maintenance.enabled} and the run is streaming. */
+  public static void maintenance(StreamExecutionEnvironment env, JobConfig config, IngestSettings settings) {
     MaintenanceSettings maintenance = MaintenanceSettings.from(config);
     if (maintenance.enabled() && !config.getBoolean("ingest.bounded", false)) {
       IngestTableMaintenance.addTo(env, IcebergCatalogs.loader(config), settings, maintenance);

@@ -157,6 +157,7 @@ final class IngestHarness {
     IngestSettings settings = IngestSettings.from(config);
     IngestTopology.build(tap.apply(IngestJobMain.rawSource(env, config, settings)), settings,
         IngestJobMain.sinks(config, settings));
+    IngestJobMain.maintenance(env, config, settings);
   }
 
   private static StreamExecutionEnvironment environment(JobConfig config) {
