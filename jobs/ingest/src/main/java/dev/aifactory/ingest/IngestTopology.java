@@ -34,6 +34,10 @@ public final class IngestTopology {
   private IngestTopology() {}
 
   public static void build(DataStream<RawRecord> raw, IngestSettings settings, IngestSinks sinks) {
+    // Every operator here emits new objects and keeps no reference to its input after the call,
+    // so chained operators may pass records by reference instead of deep-copying each one
+    // (payload bytes included) at every step of the chain.
+    raw.getExecutionEnvironment().getConfig().enableObjectReuse();
     SingleOutputStreamOperator<Accepted> decoded = raw
         .process(new DecodeAndCheck(settings))
         .uid("decode-and-check").name("decode + quality rules");
