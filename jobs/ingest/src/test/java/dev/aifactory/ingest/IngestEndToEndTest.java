@@ -30,8 +30,6 @@ import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.types.Types;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -77,12 +75,7 @@ class IngestEndToEndTest {
     PaymentsGenerator generator = new PaymentsGenerator(
         GeneratorSettings.defaults().withRates(0.05, 0.03, 0.03), TX, "raw.labels");
     generated.addAll(generator.take(3_000));
-    try (KafkaProducer<byte[], byte[]> producer = harness.producer()) {
-      for (GeneratedMessage m : generated) {
-        producer.send(new ProducerRecord<>(m.topic(), null, m.timestamp(), m.key(), m.value()));
-      }
-      producer.flush();
-    }
+    harness.sendAll(generated);
     producedTransactions = generated.stream().filter(m -> m.topic().equals(TX)).count();
     sendRegistryWriters();
     sendCorpus();

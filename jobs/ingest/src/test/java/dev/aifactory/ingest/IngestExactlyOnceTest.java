@@ -23,8 +23,6 @@ import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.iceberg.data.Record;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -121,10 +119,7 @@ class IngestExactlyOnceTest {
     List<GeneratedMessage> messages = new PaymentsGenerator(GeneratorSettings.defaults().withSeed(7), "raw.transactions", null)
         .take(4_000);
     IngestHarness producerSide = new IngestHarness(kafka, null, null);
-    try (KafkaProducer<byte[], byte[]> producer = producerSide.producer()) {
-      messages.forEach(m -> producer.send(new ProducerRecord<>(m.topic(), null, m.timestamp(), m.key(), m.value())));
-      producer.flush();
-    }
+    producerSide.sendAll(messages);
     Map<Kind, Long> kinds = PaymentsGenerator.countByKind(messages);
     long undecodable = kinds.getOrDefault(Kind.UNDECODABLE, 0L);
     return new Expected(messages.size(), messages.size() - undecodable, undecodable + kinds.getOrDefault(Kind.RULE_VIOLATION, 0L),

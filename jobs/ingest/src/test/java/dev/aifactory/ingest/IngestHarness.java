@@ -3,6 +3,7 @@ package dev.aifactory.ingest;
 import dev.aifactory.common.CommittedRows;
 import dev.aifactory.common.IcebergCatalogs;
 import dev.aifactory.common.JobConfig;
+import dev.aifactory.common.generator.GeneratedMessage;
 import dev.aifactory.localstack.LocalKafka;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -125,18 +126,6 @@ final class IngestHarness {
     }
   }
 
-  /** Runs the job streaming until {@code done} holds, then cancels it. */
-  void runStreamingUntil(JobConfig config, BooleanSupplier done, Duration timeout) throws Exception {
-    JobClient job = startStreaming(config, raw -> raw, null);
-    try {
-      await(job, done, timeout);
-    } finally {
-      if (!job.getJobStatus().get().isTerminalState()) {
-        job.cancel().get();
-      }
-    }
-  }
-
   /** Stacks of Flink's task threads, for a test that timed out. */
   private static String taskThreads() {
     StringBuilder out = new StringBuilder();
@@ -181,6 +170,14 @@ final class IngestHarness {
       return producer.send(new ProducerRecord<>(topic, partition, timestamp, key, value)).get();
     } catch (Exception e) {
       throw new IllegalStateException(e);
+    }
+  }
+
+  /** Sends generated messages, each with its own topic, key and event-time timestamp, and flushes. */
+  void sendAll(List<GeneratedMessage> messages) {
+    try (KafkaProducer<byte[], byte[]> producer = producer()) {
+      messages.forEach(m -> producer.send(new ProducerRecord<>(m.topic(), null, m.timestamp(), m.key(), m.value())));
+      producer.flush();
     }
   }
 

@@ -15,8 +15,6 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.iceberg.DataOperations;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,10 +33,7 @@ class IngestMaintenanceTest {
       IngestHarness harness = new IngestHarness(kafka, tmp.resolve("warehouse"), null);
       List<GeneratedMessage> messages = new PaymentsGenerator(GeneratorSettings.defaults().withSeed(11).withRates(0, 0, 0),
           "raw.transactions", null).take(3_000);
-      try (KafkaProducer<byte[], byte[]> producer = harness.producer()) {
-        messages.forEach(m -> producer.send(new ProducerRecord<>(m.topic(), null, m.timestamp(), m.key(), m.value())));
-        producer.flush();
-      }
+      harness.sendAll(messages);
       var config = harness.config("maintenance")
           .with("ingest.maintenance.enabled", "true")
           .with("ingest.maintenance.compact.after-data-files", "2")

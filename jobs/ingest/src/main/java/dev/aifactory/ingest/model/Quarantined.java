@@ -26,35 +26,30 @@ public class Quarantined {
   public Quarantined() {}
 
   public static Quarantined undecodable(String domain, RawRecord raw, String reason, String detail, long now) {
-    Quarantined q = new Quarantined();
-    q.domain = domain;
-    q.stage = DECODE;
-    q.reason = reason;
-    q.detail = detail;
-    q.topic = raw.topic;
-    q.partition = raw.partition;
-    q.offset = raw.offset;
-    q.kafkaTimestamp = raw.timestamp;
-    q.key = raw.key;
-    q.payload = raw.value;
-    q.quarantinedAt = now;
-    return q;
+    return of(domain, DECODE, reason, detail, raw.topic, raw.partition, raw.offset, raw.timestamp, raw.key, raw.value, now);
   }
 
   public static Quarantined ruleViolation(Accepted a, long now) {
-    Quarantined q = new Quarantined();
-    q.domain = a.domain;
-    q.stage = QUALITY;
-    q.reason = a.violatedRule;
-    q.detail = a.violationDetail;
-    q.topic = a.topic;
-    q.partition = a.partition;
-    q.offset = a.offset;
-    q.kafkaTimestamp = a.kafkaTimestamp;
-    q.key = a.key;
-    q.payload = a.payload;
+    Quarantined q = of(a.domain, QUALITY, a.violatedRule, a.violationDetail, a.topic, a.partition, a.offset,
+        a.kafkaTimestamp, a.key, a.payload, now);
     q.schemaRef = a.schemaRef;
     q.eventId = a.eventId;
+    return q;
+  }
+
+  private static Quarantined of(String domain, String stage, String reason, String detail, String topic, int partition,
+      long offset, long kafkaTimestamp, byte[] key, byte[] payload, long now) {
+    Quarantined q = new Quarantined();
+    q.domain = domain;
+    q.stage = stage;
+    q.reason = reason;
+    q.detail = detail;
+    q.topic = topic;
+    q.partition = partition;
+    q.offset = offset;
+    q.kafkaTimestamp = kafkaTimestamp;
+    q.key = key;
+    q.payload = payload;
     q.quarantinedAt = now;
     return q;
   }
