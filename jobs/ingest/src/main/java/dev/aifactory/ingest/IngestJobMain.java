@@ -4,13 +4,13 @@ import dev.aifactory.common.IcebergCatalogs;
 import dev.aifactory.common.JobConfig;
 import dev.aifactory.ingest.maintenance.IngestTableMaintenance;
 import dev.aifactory.ingest.maintenance.MaintenanceSettings;
-import dev.aifactory.ingest.model.RawRecord;
+import dev.aifactory.ingest.decode.QualityAwareWatermarks;
+import dev.aifactory.ingest.model.Decoded;
 import dev.aifactory.ingest.sink.IcebergKafkaSinks;
 import dev.aifactory.ingest.sink.IngestTables;
 import org.apache.iceberg.flink.CatalogLoader;
-import dev.aifactory.ingest.source.RawRecordDeserializer;
+import dev.aifactory.ingest.source.DecodingDeserializer;
 import java.util.Properties;
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExecutionOptions;
@@ -51,7 +51,7 @@ public final class IngestJobMain {
   /** Adds the ingest job, with its real Kafka source and sinks, to an environment. */
   public static void define(StreamExecutionEnvironment env, JobConfig config) {
     IngestSettings settings = IngestSettings.from(config);
-    IngestTopology.build(rawSource(env, config, settings), settings, sinks(config, settings));
+    IngestTopology.build(source(env, config, settings), settings, sinks(config, settings));
     maintenance(env, config, settings);
   }
 
@@ -63,20 +63,25 @@ public final class IngestJobMain {
     }
   }
 
-  /** The raw Kafka source over every domain's topic; bounded when {@code ingest.bounded=true}. */
-  public static DataStream<RawRecord> rawSource(StreamExecutionEnvironment env, JobConfig config, IngestSettings settings) {
-    KafkaSourceBuilder<RawRecord> source = KafkaSource.<RawRecord>builder()
+  /**
+   * The Kafka source over every domain's topic, decoding as it reads and tracking watermarks per
+   * partition; bounded when {@code ingest.bounded=true}.
+   */
+  public static DataStream<Decoded> source(StreamExecutionEnvironment env, JobConfig config, IngestSettings settings) {
+    KafkaSourceBuilder<Decoded> source = KafkaSource.<Decoded>builder()
         .setBootstrapServers(config.get("kafka.bootstrap.servers"))
         .setTopics(settings.topics())
         .setGroupId(config.get("ingest.group-id", "factory-ingest"))
         .setStartingOffsets(startingOffsets(config.get("ingest.starting-offsets", "committed")))
-        .setDeserializer(new RawRecordDeserializer())
+        .setDeserializer(new DecodingDeserializer(settings))
         .setProperties(kafkaProperties(config, "kafka.consumer."));
     if (config.getBoolean("ingest.bounded", false)) {
       // Read up to the offsets at start, then finish: backfills, tests and benchmarks.
       source.setBounded(OffsetsInitializer.latest());
     }
-    return env.fromSource(source.build(), WatermarkStrategy.noWatermarks(), "kafka raw").uid("kafka-raw-source");
+    return env.fromSource(source.build(),
+        QualityAwareWatermarks.strategy(settings.outOfOrderness(), settings.idleness()), "kafka + decode + quality rules")
+        .uid("kafka-source");
   }
 
   /**

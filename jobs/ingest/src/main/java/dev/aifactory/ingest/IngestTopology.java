@@ -1,16 +1,14 @@
 package dev.aifactory.ingest;
 
-import dev.aifactory.ingest.decode.DecodeAndCheck;
-import dev.aifactory.ingest.decode.QualityAwareWatermarks;
+import dev.aifactory.ingest.decode.SplitUndecodable;
 import dev.aifactory.ingest.dedup.DeduplicateByEventId;
 import dev.aifactory.ingest.dq.DqCounts;
 import dev.aifactory.ingest.dq.DqRowsPerRule;
 import dev.aifactory.ingest.model.Accepted;
+import dev.aifactory.ingest.model.Decoded;
 import dev.aifactory.ingest.model.DqSample;
 import dev.aifactory.ingest.model.Quarantined;
-import dev.aifactory.ingest.model.RawRecord;
 import dev.aifactory.ingest.sink.IngestSinks;
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
@@ -19,12 +17,16 @@ import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindo
  * The ingest job as a function of its source and sinks:
  *
  * <pre>
- * raw ─ decode + quality rules ─┬─ undecodable ───────────────────────────────┐
- *                               └─ decoded ─ event time ─┬─ bronze            │
- *                                                        ├─ rule violators ───┴─ quarantine
- *                                                        ├─ valid ─ dedup ─ silver
- *                                                        └─ dq windows ─ dq
+ * source (decoded, quality-checked, event time) ─┬─ undecodable ───────────┐
+ *                                                 └─ decoded ─┬─ bronze      │
+ *                                                             ├─ rule violators ─┴─ quarantine
+ *                                                             ├─ valid ─ dedup ─ silver
+ *                                                             └─ dq windows ─ dq
  * </pre>
+ *
+ * The source decodes (see {@code DecodingDeserializer}) and carries event-time watermarks, so
+ * that they are tracked per Kafka partition; {@code QualityAwareWatermarks.strategy} is the
+ * strategy it must use.
  *
  * Every raw record ends in bronze or quarantine (or both, for rule violators); silver is bronze
  * less duplicates and violators. Operator uids are stable: they name state in savepoints.
@@ -33,27 +35,21 @@ public final class IngestTopology {
 
   private IngestTopology() {}
 
-  public static void build(DataStream<RawRecord> raw, IngestSettings settings, IngestSinks sinks) {
+  public static void build(DataStream<Decoded> source, IngestSettings settings, IngestSinks sinks) {
     // Every operator here emits new objects and keeps no reference to its input after the call,
     // so chained operators may pass records by reference instead of deep-copying each one
     // (payload bytes included) at every step of the chain.
-    raw.getExecutionEnvironment().getConfig().enableObjectReuse();
-    SingleOutputStreamOperator<Accepted> decoded = raw
-        .process(new DecodeAndCheck(settings))
-        .uid("decode-and-check").name("decode + quality rules");
-
-    DataStream<Accepted> timed = decoded.assignTimestampsAndWatermarks(WatermarkStrategy
-            .<Accepted>forGenerator(ctx -> new QualityAwareWatermarks(settings.outOfOrderness()))
-            .withTimestampAssigner((record, kafkaTime) -> record.eventTime)
-            .withIdleness(settings.idleness()))
-        .uid("event-time").name("event time");
+    source.getExecutionEnvironment().getConfig().enableObjectReuse();
+    SingleOutputStreamOperator<Accepted> timed = source
+        .process(new SplitUndecodable())
+        .uid("split-undecodable").name("split undecodable");
 
     sinks.bronze(timed);
 
     DataStream<Quarantined> violators = timed
         .filter(r -> !r.passedQuality()).uid("rule-violators").name("rule violators")
         .map(r -> Quarantined.ruleViolation(r, System.currentTimeMillis())).uid("to-quarantine").name("to quarantine");
-    sinks.quarantine(decoded.getSideOutput(DecodeAndCheck.UNDECODABLE).union(violators));
+    sinks.quarantine(timed.getSideOutput(SplitUndecodable.UNDECODABLE).union(violators));
 
     DataStream<Accepted> firstSeen = timed
         .filter(Accepted::passedQuality).uid("valid").name("valid")

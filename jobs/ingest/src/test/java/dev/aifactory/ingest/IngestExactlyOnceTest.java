@@ -6,7 +6,7 @@ import dev.aifactory.common.generator.GeneratedMessage;
 import dev.aifactory.common.generator.GeneratedMessage.Kind;
 import dev.aifactory.common.generator.GeneratorSettings;
 import dev.aifactory.common.generator.PaymentsGenerator;
-import dev.aifactory.ingest.model.RawRecord;
+import dev.aifactory.ingest.model.Decoded;
 import dev.aifactory.ingest.sink.IngestTables;
 import dev.aifactory.localstack.LocalKafka;
 import java.nio.file.Path;
@@ -40,9 +40,9 @@ class IngestExactlyOnceTest {
       .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(4).build());
 
   /** Slows the first run down so it can be stopped with most of the topic still unread. */
-  static final class Throttle implements MapFunction<RawRecord, RawRecord> {
+  static final class Throttle implements MapFunction<Decoded, Decoded> {
     @Override
-    public RawRecord map(RawRecord value) throws Exception {
+    public Decoded map(Decoded value) throws Exception {
       Thread.sleep(2);
       return value;
     }
@@ -52,7 +52,7 @@ class IngestExactlyOnceTest {
   static final AtomicLong SEEN = new AtomicLong();
 
   /** Slows the stream like {@link Throttle}, and fails the task once, after {@code failAfter} records. */
-  static final class FailOnce implements MapFunction<RawRecord, RawRecord> {
+  static final class FailOnce implements MapFunction<Decoded, Decoded> {
     private final long failAfter;
 
     FailOnce(long failAfter) {
@@ -60,7 +60,7 @@ class IngestExactlyOnceTest {
     }
 
     @Override
-    public RawRecord map(RawRecord value) throws Exception {
+    public Decoded map(Decoded value) throws Exception {
       Thread.sleep(2);
       if (SEEN.incrementAndGet() >= failAfter && FAILED.compareAndSet(false, true)) {
         throw new IllegalStateException("injected failure after " + failAfter + " records");

@@ -16,7 +16,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.function.BooleanSupplier;
 import java.util.function.UnaryOperator;
-import dev.aifactory.ingest.model.RawRecord;
+import dev.aifactory.ingest.model.Decoded;
 import dev.aifactory.ingest.sink.IngestTables;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.configuration.ExecutionOptions;
@@ -80,14 +80,14 @@ final class IngestHarness {
 
   /**
    * Starts the job as in production, streaming with checkpoints, optionally restored from a
-   * savepoint; {@code tap} may wrap the raw stream.
+   * savepoint; {@code tap} may wrap the decoded stream.
    */
-  JobClient startStreaming(JobConfig config, UnaryOperator<DataStream<RawRecord>> tap, String savepoint) throws Exception {
+  JobClient startStreaming(JobConfig config, UnaryOperator<DataStream<Decoded>> tap, String savepoint) throws Exception {
     return startStreaming(config, tap, savepoint, 0);
   }
 
   /** As above, with {@code restarts} attempts of Flink's fixed-delay restart strategy. */
-  JobClient startStreaming(JobConfig config, UnaryOperator<DataStream<RawRecord>> tap, String savepoint, int restarts)
+  JobClient startStreaming(JobConfig config, UnaryOperator<DataStream<Decoded>> tap, String savepoint, int restarts)
       throws Exception {
     JobConfig streaming = config.with("ingest.bounded", "false");
     StreamExecutionEnvironment env = environment(streaming);
@@ -142,9 +142,9 @@ final class IngestHarness {
     return out.toString();
   }
 
-  private static void define(StreamExecutionEnvironment env, JobConfig config, UnaryOperator<DataStream<RawRecord>> tap) {
+  private static void define(StreamExecutionEnvironment env, JobConfig config, UnaryOperator<DataStream<Decoded>> tap) {
     IngestSettings settings = IngestSettings.from(config);
-    IngestTopology.build(tap.apply(IngestJobMain.rawSource(env, config, settings)), settings,
+    IngestTopology.build(tap.apply(IngestJobMain.source(env, config, settings)), settings,
         IngestJobMain.sinks(config, settings));
     IngestJobMain.maintenance(env, config, settings);
   }

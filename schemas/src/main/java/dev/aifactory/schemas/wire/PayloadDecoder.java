@@ -14,6 +14,7 @@ import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.BinaryDecoder;
+import org.apache.avro.io.Decoder;
 import org.apache.avro.io.DecoderFactory;
 
 /**
@@ -45,14 +46,14 @@ public final class PayloadDecoder {
   public Decoded decodeAsWritten(byte[] message) throws UndecodableException {
     Framed framed = format.frame(message);
     Plan plan = planFor(framed.writer());
-    return new Decoded(framed.writer(), read(plan.asWritten, message, framed.bodyOffset()));
+    return new Decoded(framed.writer(), read(plan.asWritten, message, framed.bodyOffset()), plan.writerIsContract);
   }
 
   /** Decodes the body resolved to the contract: defaults filled in, types promoted, aliases applied. */
   public Decoded decodeAsContract(byte[] message) throws UndecodableException {
     Framed framed = format.frame(message);
     Plan plan = planFor(framed.writer());
-    return new Decoded(framed.writer(), read(plan.asContract, message, framed.bodyOffset()));
+    return new Decoded(framed.writer(), read(plan.asContract, message, framed.bodyOffset()), plan.writerIsContract);
   }
 
   private Plan planFor(WriterSchema writer) throws UndecodableException {
@@ -87,19 +88,25 @@ public final class PayloadDecoder {
     }
   }
 
-  /** A message decoded, with the schema it was written with. */
-  public record Decoded(WriterSchema writer, GenericRecord record) {}
+  /**
+   * A message decoded, with the schema it was written with. {@code writerIsContract}: the writer
+   * schema is the contract itself, so the record is both as written and as the contract reads it
+   * (one decode serves bronze and silver).
+   */
+  public record Decoded(WriterSchema writer, GenericRecord record, boolean writerIsContract) {}
 
   /** What we know about one writer schema: compatible or not, and the readers to use. */
   private static final class Plan {
     final UndecodableException incompatibility;
     final GenericDatumReader<GenericRecord> asWritten;
     final GenericDatumReader<GenericRecord> asContract;
+    final boolean writerIsContract;
 
     private Plan(UndecodableException incompatibility, Schema writer, Schema contract) {
       this.incompatibility = incompatibility;
-      this.asWritten = incompatibility == null ? new GenericDatumReader<>(writer, writer, GenericData.get()) : null;
-      this.asContract = incompatibility == null ? new GenericDatumReader<>(writer, contract, GenericData.get()) : null;
+      this.asWritten = incompatibility == null ? new Utf8DatumReader(writer, writer) : null;
+      this.asContract = incompatibility == null ? new Utf8DatumReader(writer, contract) : null;
+      this.writerIsContract = writer.equals(contract);
     }
 
     static Plan of(Schema writer, Schema contract) {
@@ -117,6 +124,23 @@ public final class PayloadDecoder {
       UndecodableReason reason = onlyMissing ? UndecodableReason.MISSING_REQUIRED_FIELD : UndecodableReason.INCOMPATIBLE_SCHEMA;
       return new Plan(new UndecodableException(reason,
           "writer " + writer.getFullName() + " does not resolve to the contract: " + detail), writer, contract);
+    }
+  }
+
+  /**
+   * Reads every string as Avro's {@link org.apache.avro.util.Utf8}, the bytes as they arrived.
+   * The stock reader looks up the Java string class for each string field of each record (a map
+   * lookup that showed in profiles of the ingest job); every consumer here takes UTF-8 bytes or
+   * calls {@code toString()}, so the lookup buys nothing.
+   */
+  private static final class Utf8DatumReader extends GenericDatumReader<GenericRecord> {
+    Utf8DatumReader(Schema writer, Schema reader) {
+      super(writer, reader, GenericData.get());
+    }
+
+    @Override
+    protected Object readString(Object old, Schema expected, Decoder in) throws IOException {
+      return readString(old, in);
     }
   }
 }

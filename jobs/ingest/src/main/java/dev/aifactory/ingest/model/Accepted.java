@@ -1,5 +1,7 @@
 package dev.aifactory.ingest.model;
 
+import org.apache.avro.generic.GenericRecord;
+
 /**
  * A message that decoded against its domain's contract. It goes to bronze whatever happens next;
  * {@code violatedRule} is set when a quality rule keeps it out of silver. The payload travels as
@@ -23,6 +25,12 @@ public class Accepted {
   public String violationDetail;
   /** Bit i set: the domain's rule i was violated (the dq table counts every rule, not just the first). */
   public long violationMask;
+  /**
+   * The payload as written, when the edge decode already produced it (the writer schema is the
+   * contract). Transient: it never crosses a network boundary, it only saves operators chained
+   * to the source a second decode; anyone who finds it null decodes {@link #payload}.
+   */
+  public transient GenericRecord asWritten;
 
   public Accepted() {}
 

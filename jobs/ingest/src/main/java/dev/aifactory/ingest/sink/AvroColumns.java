@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.function.Function;
 import org.apache.avro.LogicalTypes;
 import org.apache.avro.Schema;
+import org.apache.avro.util.Utf8;
 import org.apache.flink.table.data.StringData;
 import org.apache.flink.table.data.TimestampData;
 import org.apache.iceberg.types.Type;
@@ -19,7 +20,7 @@ import org.apache.iceberg.types.Types;
 final class AvroColumns {
 
   /** One column: its Iceberg definition and how to turn the Avro value into a RowData value. */
-  record Column(String avroName, Types.NestedField field, Function<Object, Object> convert) {}
+  record Column(int pos, Types.NestedField field, Function<Object, Object> convert) {}
 
   private AvroColumns() {}
 
@@ -42,7 +43,7 @@ final class AvroColumns {
       Types.NestedField field = allOptional || nullable
           ? Types.NestedField.optional(id++, f.name(), iceberg, f.doc())
           : Types.NestedField.required(id++, f.name(), iceberg, f.doc());
-      columns.add(new Column(f.name(), field, converter(type)));
+      columns.add(new Column(f.pos(), field, converter(type)));
     }
     return columns;
   }
@@ -62,7 +63,7 @@ final class AvroColumns {
 
   private static Function<Object, Object> converter(Schema s) {
     return switch (s.getType()) {
-      case STRING, ENUM -> v -> v == null ? null : StringData.fromString(v.toString());
+      case STRING, ENUM -> AvroColumns::string;
       case LONG -> isTimestampMillis(s)
           ? v -> v == null ? null : TimestampData.fromEpochMillis(((Number) v).longValue())
           : v -> v;
@@ -77,8 +78,23 @@ final class AvroColumns {
         return out;
       };
       case FIXED -> v -> v == null ? null : ((org.apache.avro.generic.GenericFixed) v).bytes();
-      default -> v -> v == null ? null : StringData.fromString(v.toString());
+      default -> AvroColumns::string;
     };
+  }
+
+  /**
+   * Avro strings arrive as {@link Utf8}, already UTF-8 bytes: wrap them as they are instead of
+   * decoding to a Java string and encoding back. The decoder never reuses records, so the bytes
+   * are not overwritten later.
+   */
+  private static Object string(Object v) {
+    if (v == null) {
+      return null;
+    }
+    if (v instanceof Utf8 utf8) {
+      return StringData.fromBytes(utf8.getBytes(), 0, utf8.getByteLength());
+    }
+    return StringData.fromString(v.toString());
   }
 
   private static boolean isTimestampMillis(Schema s) {

@@ -3,7 +3,7 @@ package dev.aifactory.ingest.sink;
 import dev.aifactory.ingest.IngestSettings;
 import dev.aifactory.ingest.decode.DomainDecoders;
 import dev.aifactory.ingest.model.Accepted;
-import dev.aifactory.schemas.wire.PayloadDecoder;
+import org.apache.avro.generic.GenericRecord;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -37,10 +37,11 @@ public final class BronzeRows implements DynamicRecordGenerator<Accepted> {
 
   @Override
   public void generate(Accepted record, Collector<DynamicRecord> out) throws Exception {
-    PayloadDecoder.Decoded decoded = decoders.forName(record.domain).decoder().decodeAsWritten(record.payload);
-    RecordTables tables = tablesByWriter.computeIfAbsent(decoded.writer().fingerprint(),
-        fp -> RecordTables.bronze(decoded.writer().schema()));
+    GenericRecord written = record.asWritten != null
+        ? record.asWritten
+        : decoders.forName(record.domain).decoder().decodeAsWritten(record.payload).record();
+    RecordTables tables = tablesByWriter.computeIfAbsent(record.schemaFingerprint, fp -> RecordTables.bronze(written.getSchema()));
     TableIdentifier id = tableIds.computeIfAbsent(record.domain, IngestTables::bronze);
-    EvolvingCollector.collect(out, new DynamicRecord(id, "main", tables.schema, tables.row(record, decoded.record()), tables.spec));
+    EvolvingCollector.collect(out, new DynamicRecord(id, "main", tables.schema, tables.row(record, written), tables.spec));
   }
 }

@@ -3,7 +3,6 @@ package dev.aifactory.ingest.sink;
 import dev.aifactory.ingest.IngestSettings;
 import dev.aifactory.ingest.domain.DomainSpec;
 import dev.aifactory.schemas.SchemaCatalog;
-import java.util.ArrayList;
 import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Table;
@@ -28,6 +27,21 @@ public final class IngestTables {
     return TableIdentifier.of("silver", domain);
   }
 
+  /** A table's schema and partitioning. */
+  public record Layout(Schema schema, PartitionSpec spec) {}
+
+  /** The layout of {@code bronze.<domain>} once records of {@code writer} have arrived. */
+  public static Layout bronzeLayout(org.apache.avro.Schema writer) {
+    RecordTables tables = RecordTables.bronze(writer);
+    return new Layout(tables.schema, tables.spec);
+  }
+
+  /** The layout of {@code silver.<domain>} for a contract. */
+  public static Layout silverLayout(org.apache.avro.Schema contract, String eventTimeField) {
+    RecordTables tables = RecordTables.silver(contract, eventTimeField);
+    return new Layout(tables.schema, tables.spec);
+  }
+
   /**
    * Creates missing tables before the job starts: bronze with the lineage columns only (writers
    * add their own columns as they arrive), silver with the contract, quarantine and dq with their
@@ -38,7 +52,7 @@ public final class IngestTables {
    */
   public static void ensureExist(CatalogLoader loader, IngestSettings settings) {
     Catalog catalog = loader.loadCatalog();
-    Schema lineageOnly = new Schema(new ArrayList<>(Lineage.COLUMNS));
+    Schema lineageOnly = RecordTables.bronzeLineageOnly();
     for (DomainSpec domain : settings.domains()) {
       create(catalog, bronze(domain.name()), lineageOnly, PartitionSpec.builderFor(lineageOnly).day("_ingest_time").build());
       RecordTables silver = RecordTables.silver(SchemaCatalog.bundled().contract(domain.contract()).schema(), domain.eventTimeField());

@@ -2,37 +2,50 @@ package dev.aifactory.ingest.sink;
 
 import dev.aifactory.ingest.model.Accepted;
 import java.util.List;
+import java.util.Set;
+import java.util.function.Function;
 import org.apache.flink.table.data.StringData;
 import org.apache.flink.table.data.TimestampData;
 import org.apache.iceberg.types.Types;
 
-/** The lineage columns every bronze and silver row carries: where it came from and when. */
+/**
+ * The lineage columns rows carry: where a record came from and when. Bronze keeps all of them
+ * (source fidelity: the key and the exact writer schema); silver keeps the Kafka coordinates,
+ * which lead back to the bronze row, plus the schema version and ingest time that point-in-time
+ * reads of silver need.
+ */
 final class Lineage {
 
-  static final List<Types.NestedField> COLUMNS = List.of(
-      Types.NestedField.required(1, "_topic", Types.StringType.get(), "Kafka topic the record was read from"),
-      Types.NestedField.required(2, "_partition", Types.IntegerType.get(), "Kafka partition"),
-      Types.NestedField.required(3, "_offset", Types.LongType.get(), "Kafka offset"),
-      Types.NestedField.optional(4, "_kafka_timestamp", Types.TimestampType.withZone(), "Kafka record timestamp"),
-      Types.NestedField.optional(5, "_key", Types.BinaryType.get(), "Kafka key, as sent"),
-      Types.NestedField.required(6, "_schema_ref", Types.StringType.get(), "How the writer schema was named on the wire"),
-      Types.NestedField.required(7, "_schema_fingerprint", Types.LongType.get(), "CRC-64-AVRO fingerprint of the writer schema"),
-      Types.NestedField.required(8, "_schema_version", Types.IntegerType.get(), "Writer schema version, -1 if unknown"),
-      Types.NestedField.required(9, "_ingest_time", Types.TimestampType.withZone(), "When the ingest job read it"));
+  /** One lineage column and how to read it from a record. */
+  record Column(Types.NestedField field, Function<Accepted, Object> value) {}
+
+  static final List<Column> BRONZE = List.of(
+      new Column(Types.NestedField.required(1, "_topic", Types.StringType.get(), "Kafka topic the record was read from"),
+          a -> StringData.fromString(a.topic)),
+      new Column(Types.NestedField.required(2, "_partition", Types.IntegerType.get(), "Kafka partition"), a -> a.partition),
+      new Column(Types.NestedField.required(3, "_offset", Types.LongType.get(), "Kafka offset"), a -> a.offset),
+      new Column(Types.NestedField.optional(4, "_kafka_timestamp", Types.TimestampType.withZone(), "Kafka record timestamp"),
+          a -> TimestampData.fromEpochMillis(a.kafkaTimestamp)),
+      new Column(Types.NestedField.optional(5, "_key", Types.BinaryType.get(), "Kafka key, as sent"), a -> a.key),
+      new Column(Types.NestedField.required(6, "_schema_ref", Types.StringType.get(), "How the writer schema was named on the wire"),
+          a -> StringData.fromString(a.schemaRef)),
+      new Column(Types.NestedField.required(7, "_schema_fingerprint", Types.LongType.get(), "CRC-64-AVRO fingerprint of the writer schema"),
+          a -> a.schemaFingerprint),
+      new Column(Types.NestedField.required(8, "_schema_version", Types.IntegerType.get(), "Writer schema version, -1 if unknown"),
+          a -> a.schemaVersion),
+      new Column(Types.NestedField.required(9, "_ingest_time", Types.TimestampType.withZone(), "When the ingest job read it"),
+          a -> TimestampData.fromEpochMillis(a.ingestTime)));
+
+  private static final Set<String> SILVER_NAMES =
+      Set.of("_topic", "_partition", "_offset", "_kafka_timestamp", "_schema_version", "_ingest_time");
+
+  static final List<Column> SILVER = BRONZE.stream().filter(c -> SILVER_NAMES.contains(c.field().name())).toList();
 
   static final int FIRST_DATA_ID = 100;
 
   private Lineage() {}
 
-  static void fill(Object[] values, Accepted a) {
-    values[0] = StringData.fromString(a.topic);
-    values[1] = a.partition;
-    values[2] = a.offset;
-    values[3] = TimestampData.fromEpochMillis(a.kafkaTimestamp);
-    values[4] = a.key;
-    values[5] = StringData.fromString(a.schemaRef);
-    values[6] = a.schemaFingerprint;
-    values[7] = a.schemaVersion;
-    values[8] = TimestampData.fromEpochMillis(a.ingestTime);
+  static List<Types.NestedField> fields(List<Column> columns) {
+    return columns.stream().map(Column::field).toList();
   }
 }

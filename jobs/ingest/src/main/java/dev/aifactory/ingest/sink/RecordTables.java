@@ -18,41 +18,42 @@ final class RecordTables {
 
   final org.apache.iceberg.Schema schema;
   final PartitionSpec spec;
+  private final List<Lineage.Column> lineage;
   private final List<AvroColumns.Column> columns;
 
-  private RecordTables(org.apache.iceberg.Schema schema, PartitionSpec spec, List<AvroColumns.Column> columns) {
-    this.schema = schema;
-    this.spec = spec;
+  private RecordTables(List<Lineage.Column> lineage, List<AvroColumns.Column> columns, String partitionDayOf) {
+    this.lineage = lineage;
     this.columns = columns;
+    List<Types.NestedField> fields = new ArrayList<>(Lineage.fields(lineage));
+    columns.forEach(c -> fields.add(c.field()));
+    this.schema = new org.apache.iceberg.Schema(fields);
+    this.spec = PartitionSpec.builderFor(schema).day(partitionDayOf).build();
   }
 
   /** Bronze: every column optional, partitioned by the day of ingestion. */
   static RecordTables bronze(org.apache.avro.Schema writer) {
-    List<AvroColumns.Column> columns = AvroColumns.of(writer, Lineage.FIRST_DATA_ID, true);
-    org.apache.iceberg.Schema schema = schemaOf(columns);
-    return new RecordTables(schema, PartitionSpec.builderFor(schema).day("_ingest_time").build(), columns);
+    return new RecordTables(Lineage.BRONZE, AvroColumns.of(writer, Lineage.FIRST_DATA_ID, true), "_ingest_time");
   }
 
   /** Silver: the contract's nullability, partitioned by the day of the event. */
   static RecordTables silver(org.apache.avro.Schema contract, String eventTimeField) {
-    List<AvroColumns.Column> columns = AvroColumns.of(contract, Lineage.FIRST_DATA_ID, false);
-    org.apache.iceberg.Schema schema = schemaOf(columns);
-    return new RecordTables(schema, PartitionSpec.builderFor(schema).day(eventTimeField).build(), columns);
+    return new RecordTables(Lineage.SILVER, AvroColumns.of(contract, Lineage.FIRST_DATA_ID, false), eventTimeField);
   }
 
-  private static org.apache.iceberg.Schema schemaOf(List<AvroColumns.Column> columns) {
-    List<Types.NestedField> fields = new ArrayList<>(Lineage.COLUMNS);
-    columns.forEach(c -> fields.add(c.field()));
-    return new org.apache.iceberg.Schema(fields);
+  /** Bronze's columns before any writer added its own. */
+  static org.apache.iceberg.Schema bronzeLineageOnly() {
+    return new org.apache.iceberg.Schema(Lineage.fields(Lineage.BRONZE));
   }
 
-  RowData row(Accepted lineage, GenericRecord record) {
-    int lineageCount = Lineage.COLUMNS.size();
+  RowData row(Accepted source, GenericRecord record) {
+    int lineageCount = lineage.size();
     Object[] values = new Object[lineageCount + columns.size()];
-    Lineage.fill(values, lineage);
+    for (int i = 0; i < lineageCount; i++) {
+      values[i] = lineage.get(i).value().apply(source);
+    }
     for (int i = 0; i < columns.size(); i++) {
       AvroColumns.Column c = columns.get(i);
-      values[lineageCount + i] = c.convert().apply(record.get(c.avroName()));
+      values[lineageCount + i] = c.convert().apply(record.get(c.pos()));
     }
     return GenericRowData.of(values);
   }

@@ -39,7 +39,7 @@ public final class SilverTopicSerializer implements KafkaRecordSerializationSche
       return new ProducerRecord<>(settings.silverTopic(a.domain), null, a.eventTime,
           a.eventId.getBytes(StandardCharsets.UTF_8), AvroWire.singleObject(decoded.record()));
     } catch (UndecodableException e) {
-      // It decoded moments ago in DecodeAndCheck with the same decoder: this is a bug, not data.
+      // It decoded moments ago at the edge (EdgeDecoder) with the same decoder: this is a bug, not data.
       throw new IllegalStateException("record " + a.eventId + " no longer decodes", e);
     }
   }

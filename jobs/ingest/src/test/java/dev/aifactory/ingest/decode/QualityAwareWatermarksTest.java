@@ -3,6 +3,8 @@ package dev.aifactory.ingest.decode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.aifactory.ingest.model.Accepted;
+import dev.aifactory.ingest.model.Decoded;
+import dev.aifactory.ingest.model.Quarantined;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,11 +28,11 @@ class QualityAwareWatermarksTest {
     public void markActive() {}
   };
 
-  private static Accepted event(long time, String violatedRule) {
+  private static Decoded event(long time, String violatedRule) {
     Accepted a = new Accepted();
     a.eventTime = time;
     a.violatedRule = violatedRule;
-    return a;
+    return Decoded.accepted(a);
   }
 
   @Test
@@ -52,5 +54,23 @@ class QualityAwareWatermarksTest {
     watermarks.onEvent(event(12_000, null), 12_000, output);
     watermarks.onPeriodicEmit(output);
     assertThat(emitted).containsExactly(4_999L, 6_999L);
+  }
+
+  @Test
+  void anUndecodableRecordDoesNotMoveTheWatermark() {
+    QualityAwareWatermarks watermarks = new QualityAwareWatermarks(Duration.ofSeconds(5));
+    watermarks.onEvent(event(10_000, null), 10_000, output);
+    watermarks.onEvent(Decoded.undecodable(new Quarantined()), 99_000, output);
+    watermarks.onPeriodicEmit(output);
+    assertThat(emitted).containsExactly(4_999L);
+  }
+
+  @Test
+  void theStrategyTakesEventTimeFromThePayloadAndTheKafkaTimestampOnlyForUndecodableRecords() {
+    var assigner = QualityAwareWatermarks.strategy(Duration.ofSeconds(5), Duration.ofSeconds(30))
+        .createTimestampAssigner(null);
+    assertThat(assigner.extractTimestamp(event(10_000, null), 77_000)).isEqualTo(10_000);
+    assertThat(assigner.extractTimestamp(event(10_000, "amount_positive"), 77_000)).isEqualTo(10_000);
+    assertThat(assigner.extractTimestamp(Decoded.undecodable(new Quarantined()), 77_000)).isEqualTo(77_000);
   }
 }

@@ -2,6 +2,7 @@ package dev.aifactory.ingest.decode;
 
 import dev.aifactory.ingest.IngestSettings;
 import dev.aifactory.ingest.model.Accepted;
+import dev.aifactory.ingest.model.Decoded;
 import dev.aifactory.ingest.model.Quarantined;
 import dev.aifactory.ingest.model.RawRecord;
 import dev.aifactory.ingest.quality.QualityRule;
@@ -11,70 +12,53 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.avro.generic.GenericRecord;
-import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MeterView;
 import org.apache.flink.metrics.MetricGroup;
-import org.apache.flink.streaming.api.functions.ProcessFunction;
-import org.apache.flink.util.Collector;
-import org.apache.flink.util.OutputTag;
 
 /**
  * The edge of the factory: decodes each raw message against its domain's contract and runs the
- * domain's quality rules. Decoded messages go on (to bronze, and to silver if they pass);
- * undecodable ones go to the {@link #UNDECODABLE} side output with a reason. Nothing thrown by a
- * message ever escapes: a bad record cannot fail the job.
+ * domain's quality rules. A message that decodes becomes an {@link Accepted} record (for bronze,
+ * and for silver if it passes); one that does not becomes a {@link Quarantined} record with a
+ * reason. Nothing a message contains can make this throw: a bad record cannot fail the job.
+ *
+ * <p>Not thread-safe; one per source reader, built when it opens.
  */
-public final class DecodeAndCheck extends ProcessFunction<RawRecord, Accepted> {
+public final class EdgeDecoder {
 
-  public static final OutputTag<Quarantined> UNDECODABLE = new OutputTag<>("undecodable") {};
   public static final String UNKNOWN_TOPIC = "UNKNOWN_TOPIC";
   public static final String UNEXPECTED_ERROR = "UNEXPECTED_ERROR";
 
-  private final IngestSettings settings;
-  private transient DomainDecoders decoders;
-  private transient Map<String, DomainMetrics> metrics;
+  private final DomainDecoders decoders;
+  private final Map<String, DomainMetrics> metrics = new HashMap<>();
 
-  public DecodeAndCheck(IngestSettings settings) {
-    this.settings = settings;
-  }
-
-  @Override
-  public void open(OpenContext openContext) {
+  public EdgeDecoder(IngestSettings settings, MetricGroup metricGroup) {
     decoders = new DomainDecoders(settings);
-    metrics = new HashMap<>();
-    MetricGroup group = getRuntimeContext().getMetricGroup().addGroup("ingest");
+    MetricGroup group = metricGroup.addGroup("ingest");
     settings.domains().forEach(d -> metrics.put(d.name(), new DomainMetrics(group.addGroup("domain", d.name()),
         decoders.forName(d.name()).rules())));
   }
 
-  @Override
-  public void processElement(RawRecord raw, Context ctx, Collector<Accepted> out) {
+  public Decoded decode(RawRecord raw) {
     long now = System.currentTimeMillis();
     DomainDecoders.Domain domain = decoders.forTopic(raw.topic);
     if (domain == null) {
-      ctx.output(UNDECODABLE, Quarantined.undecodable(null, raw, UNKNOWN_TOPIC, "no domain reads topic " + raw.topic, now));
-      return;
+      return Decoded.undecodable(Quarantined.undecodable(null, raw, UNKNOWN_TOPIC, "no domain reads topic " + raw.topic, now));
     }
     DomainMetrics m = metrics.get(domain.spec().name());
     m.in.inc();
-    Accepted accepted;
     try {
-      accepted = decodeAndCheck(domain, raw, now, m);
+      Accepted accepted = decodeAndCheck(domain, raw, now, m);
+      m.decoded.inc();
+      return Decoded.accepted(accepted);
     } catch (UndecodableException e) {
       m.undecodable.inc();
-      ctx.output(UNDECODABLE, Quarantined.undecodable(domain.spec().name(), raw, e.reason().name(), e.getMessage(), now));
-      return;
+      return Decoded.undecodable(Quarantined.undecodable(domain.spec().name(), raw, e.reason().name(), e.getMessage(), now));
     } catch (RuntimeException e) {
       // Defence in depth: a bug of ours on one message quarantines it, it does not stop ingestion.
       m.undecodable.inc();
-      ctx.output(UNDECODABLE, Quarantined.undecodable(domain.spec().name(), raw, UNEXPECTED_ERROR, e.toString(), now));
-      return;
+      return Decoded.undecodable(Quarantined.undecodable(domain.spec().name(), raw, UNEXPECTED_ERROR, e.toString(), now));
     }
-    m.decoded.inc();
-    // Outside the try: a failure downstream (a sink, a cancelled task) must fail the task and
-    // restore from the checkpoint, not be mistaken for a bad record.
-    out.collect(accepted);
   }
 
   private static Accepted decodeAndCheck(DomainDecoders.Domain domain, RawRecord raw, long now, DomainMetrics m)
@@ -84,6 +68,9 @@ public final class DecodeAndCheck extends ProcessFunction<RawRecord, Accepted> {
     Accepted accepted = Accepted.of(domain.spec().name(), raw, decoded.writer().ref(), decoded.writer().fingerprint(),
         decoded.writer().version(), String.valueOf(record.get(domain.spec().eventIdField())),
         ((Number) record.get(domain.spec().eventTimeField())).longValue(), now);
+    if (decoded.writerIsContract()) {
+      accepted.asWritten = record;
+    }
     checkRules(domain.rules(), record, raw.key, now, accepted, m);
     return accepted;
   }

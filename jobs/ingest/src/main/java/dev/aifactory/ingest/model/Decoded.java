@@ -1,0 +1,32 @@
+package dev.aifactory.ingest.model;
+
+/**
+ * What the source emits for each Kafka message: either the {@link Accepted} record or, when it
+ * could not be decoded, its {@link Quarantined} record. One type for both so the source can
+ * assign event time and watermarks per Kafka partition while bad messages still flow on.
+ */
+public class Decoded {
+  /** Null when the message could not be decoded. */
+  public Accepted accepted;
+  /** Null when the message decoded. */
+  public Quarantined undecodable;
+
+  public Decoded() {}
+
+  public static Decoded accepted(Accepted accepted) {
+    Decoded d = new Decoded();
+    d.accepted = accepted;
+    return d;
+  }
+
+  public static Decoded undecodable(Quarantined undecodable) {
+    Decoded d = new Decoded();
+    d.undecodable = undecodable;
+    return d;
+  }
+
+  /** Whether this record may advance event time: it decoded and broke no quality rule. */
+  public boolean trustedEventTime() {
+    return accepted != null && accepted.passedQuality();
+  }
+}
