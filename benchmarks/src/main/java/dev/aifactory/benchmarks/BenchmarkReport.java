@@ -25,7 +25,7 @@ final class BenchmarkReport {
   private BenchmarkReport() {}
 
   static void write(Path dir, String name, int events, int parallelism, int rounds, int warmups, long duplicates,
-      Map<String, List<Double>> seconds) throws IOException {
+      Map<String, List<Double>> seconds, Map<String, List<Double>> cpuSeconds) throws IOException {
     Files.createDirectories(dir);
     Map<String, Double> eventsPerSecond = new LinkedHashMap<>();
     seconds.forEach((variant, runs) -> eventsPerSecond.put(variant, events / Collections.min(runs)));
@@ -37,6 +37,9 @@ final class BenchmarkReport {
     json.put("ratio_vs_sql_equivalent", round(a / eventsPerSecond.get("sql_equivalent")));
     json.put("ratio_vs_passthrough", round(a / eventsPerSecond.get("sql_passthrough")));
     json.put("seconds_per_round", seconds);
+    // CPU time of the whole process during each round (broker included): less noisy than wall
+    // time on a shared 2-core machine, and it shows the work each variant does.
+    json.put("process_cpu_seconds_per_round", cpuSeconds);
     json.put("parameters", Map.of("events", events, "duplicates", duplicates, "parallelism", parallelism,
         "rounds", rounds, "warmup_rounds", warmups,
         "statistic", "best of the counted rounds; streaming job from submission until every expected row is committed (start-up included), checkpoints every 5 s",
