@@ -104,7 +104,7 @@ public final class JobConfig implements Serializable {
     return values;
   }
 
-  static Duration parseDuration(String text) {
+  public static Duration parseDuration(String text) {
     if (text.startsWith("P") || text.startsWith("p")) {
       return Duration.parse(text);
     }

@@ -5,6 +5,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.generic.GenericRecord;
@@ -15,12 +18,20 @@ import org.apache.avro.message.BinaryMessageEncoder;
 /** The producer side of the wire formats the decoders read (generator, sinks, tests). */
 public final class AvroWire {
 
+  /**
+   * One encoder per schema: building one computes the schema's fingerprint from its canonical
+   * form, which costs more than encoding a record. Encoders are thread-safe; the map is bounded
+   * by the schemas a process writes.
+   */
+  private static final Map<Schema, BinaryMessageEncoder<GenericRecord>> ENCODERS = new ConcurrentHashMap<>();
+
   private AvroWire() {}
 
   /** Avro single-object encoding, written by Avro's own {@link BinaryMessageEncoder}. */
   public static byte[] singleObject(GenericRecord record) {
     try {
-      ByteBuffer buffer = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), record.getSchema()).encode(record);
+      ByteBuffer buffer = ENCODERS.computeIfAbsent(record.getSchema(), s -> new BinaryMessageEncoder<>(GenericData.get(), s))
+          .encode(record);
       return Arrays.copyOfRange(buffer.array(), buffer.arrayOffset() + buffer.position(), buffer.arrayOffset() + buffer.limit());
     } catch (IOException e) {
       throw new UncheckedIOException(e);

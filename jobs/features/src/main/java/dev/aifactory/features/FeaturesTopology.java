@@ -1,0 +1,67 @@
+package dev.aifactory.features;
+
+import dev.aifactory.features.definition.FeatureView;
+import dev.aifactory.features.materialize.SlidingFeatures;
+import dev.aifactory.features.model.DroppedEvent;
+import dev.aifactory.features.model.FeatureInput;
+import dev.aifactory.features.model.FeatureRow;
+import dev.aifactory.features.sink.FeatureSinks;
+import dev.aifactory.features.source.SourceRecord;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * The features job as a function of its source and sinks, the same for streaming and backfill:
+ *
+ * <pre>
+ * source (view inputs with event time) ─┬─ unreadable ──────────────────────────┐
+ *                                       └─ keyBy entity ─ sliding features ─┬─ dropped (late) ─┴─ dropped
+ *                                                                           ├─ history
+ *                                                                           └─ newest rows ─ online
+ * </pre>
+ *
+ * Rows valid from outside {@code [validFromMin, validFromMax)} are left out: a backfill reads
+ * events from before its range to fill its windows, but writes only its range.
+ */
+public final class FeaturesTopology {
+
+  static final OutputTag<DroppedEvent> UNREADABLE = new OutputTag<>("unreadable") {};
+
+  private FeaturesTopology() {}
+
+  public static void build(DataStream<SourceRecord> source, FeatureView view, FeatureSinks sinks) {
+    build(source, view, sinks, Long.MIN_VALUE, Long.MAX_VALUE);
+  }
+
+  public static void build(DataStream<SourceRecord> source, FeatureView view, FeatureSinks sinks, long validFromMin,
+      long validFromMax) {
+    SingleOutputStreamOperator<FeatureInput> inputs = source
+        .process(new SplitUnreadable())
+        .uid("split-unreadable-" + view.id()).name("split unreadable");
+    SingleOutputStreamOperator<FeatureRow> rows = inputs
+        .keyBy(i -> i.entity)
+        .process(new SlidingFeatures(view))
+        .uid("sliding-features-" + view.id()).name("sliding features " + view.id());
+    DataStream<FeatureRow> inRange = validFromMin == Long.MIN_VALUE && validFromMax == Long.MAX_VALUE
+        ? rows
+        : rows.filter(r -> r.validFrom >= validFromMin && r.validFrom < validFromMax)
+            .uid("in-range-" + view.id()).name("valid_from in range");
+    sinks.history(inRange);
+    sinks.online(inRange.filter(r -> r.latest).uid("newest-" + view.id()).name("newest rows"));
+    sinks.dropped(rows.getSideOutput(SlidingFeatures.DROPPED).union(inputs.getSideOutput(UNREADABLE)));
+  }
+
+  static final class SplitUnreadable extends ProcessFunction<SourceRecord, FeatureInput> {
+    @Override
+    public void processElement(SourceRecord r, Context ctx, Collector<FeatureInput> out) {
+      if (r.input != null) {
+        out.collect(r.input);
+      } else if (r.unreadable != null) {
+        ctx.output(UNREADABLE, r.unreadable);
+      }
+    }
+  }
+}

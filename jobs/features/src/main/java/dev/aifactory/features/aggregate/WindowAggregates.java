@@ -1,0 +1,138 @@
+package dev.aifactory.features.aggregate;
+
+import dev.aifactory.features.definition.FeatureDef;
+import dev.aifactory.features.definition.FeatureView;
+import java.util.Arrays;
+import java.util.Map;
+import org.apache.datasketches.hll.HllSketch;
+import org.apache.datasketches.hll.Union;
+
+/**
+ * A view's feature values at one time {@code T}: every window {@code [T - w, T)} merged from the
+ * slices it covers, then finalized per feature. Cost is O(slices held), whatever the number of
+ * events or windows.
+ */
+public final class WindowAggregates {
+
+  private final FeatureView view;
+  private final long[] windows;
+  private final int[] windowOfFeature;
+  private final int[] fieldOfFeature;
+
+  public WindowAggregates(FeatureView view) {
+    this.view = view;
+    this.windows = view.windows();
+    int n = view.features().size();
+    windowOfFeature = new int[n];
+    fieldOfFeature = new int[n];
+    for (int f = 0; f < n; f++) {
+      FeatureDef def = view.features().get(f);
+      windowOfFeature[f] = Arrays.binarySearch(windows, def.windowMillis());
+      fieldOfFeature[f] = switch (def.aggregation()) {
+        case APPROX_DISTINCT -> view.distinctFields().indexOf(def.field());
+        case COUNT, TIME_SINCE_LAST -> -1;
+        default -> view.numericFields().indexOf(def.field());
+      };
+    }
+  }
+
+  /** The feature values at {@code end}, NaN where a window holds no value. */
+  public double[] at(long end, Iterable<Map.Entry<Long, Slice>> slices) {
+    int numeric = view.numericFields().size();
+    Merged[] merged = new Merged[windows.length];
+    for (int w = 0; w < windows.length; w++) {
+      merged[w] = new Merged(numeric, view.distinctFields().size());
+    }
+    long slide = view.slideMillis();
+    for (Map.Entry<Long, Slice> entry : slices) {
+      long start = entry.getKey();
+      if (start + slide > end) {
+        continue; // not yet ended at T
+      }
+      for (int w = 0; w < windows.length; w++) {
+        if (start >= end - windows[w]) {
+          merged[w].add(entry.getValue());
+        }
+      }
+    }
+    double[] values = new double[view.features().size()];
+    for (int f = 0; f < values.length; f++) {
+      values[f] = merged[windowOfFeature[f]].value(view.features().get(f), fieldOfFeature[f], end);
+    }
+    return values;
+  }
+
+  /** Whether any slice still lies in some window ending at or after {@code end}. */
+  public boolean anyInWindow(long end, Iterable<Long> sliceStarts) {
+    long oldestKept = end - view.maxWindowMillis();
+    for (long start : sliceStarts) {
+      if (start >= oldestKept) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** One window's slices merged. */
+  private static final class Merged {
+    long count;
+    long lastTime = Long.MIN_VALUE;
+    final double[] sum;
+    final long[] present;
+    final double[] min;
+    final double[] max;
+    final double[] last;
+    final long[] lastAt;
+    final Union[] distinct;
+
+    Merged(int numeric, int distinctFields) {
+      sum = new double[numeric];
+      present = new long[numeric];
+      min = new double[numeric];
+      max = new double[numeric];
+      last = new double[numeric];
+      lastAt = new long[numeric];
+      Arrays.fill(min, Double.POSITIVE_INFINITY);
+      Arrays.fill(max, Double.NEGATIVE_INFINITY);
+      Arrays.fill(last, Double.NaN);
+      Arrays.fill(lastAt, Long.MIN_VALUE);
+      distinct = new Union[distinctFields];
+    }
+
+    void add(Slice s) {
+      count += s.count;
+      lastTime = Math.max(lastTime, s.lastTime);
+      for (int i = 0; i < sum.length; i++) {
+        sum[i] += s.sum[i];
+        present[i] += s.present[i];
+        min[i] = Math.min(min[i], s.min[i]);
+        max[i] = Math.max(max[i], s.max[i]);
+        if (s.present[i] > 0 && Slice.isLater(s.lastAt[i], s.last[i], lastAt[i], last[i])) {
+          lastAt[i] = s.lastAt[i];
+          last[i] = s.last[i];
+        }
+      }
+      for (int i = 0; i < distinct.length; i++) {
+        if (s.distinct[i] != null) {
+          if (distinct[i] == null) {
+            distinct[i] = new Union(Slice.LG_K);
+          }
+          distinct[i].update(HllSketch.heapify(s.distinct[i]));
+        }
+      }
+    }
+
+    double value(FeatureDef def, int field, long end) {
+      return switch (def.aggregation()) {
+        case COUNT -> count;
+        case SUM -> sum[field];
+        case AVG -> present[field] == 0 ? Double.NaN : sum[field] / present[field];
+        case MIN -> present[field] == 0 ? Double.NaN : min[field];
+        case MAX -> present[field] == 0 ? Double.NaN : max[field];
+        case LAST -> present[field] == 0 ? Double.NaN : last[field];
+        case APPROX_DISTINCT -> distinct[field] == null ? 0 : Math.round(distinct[field].getEstimate());
+        case TIME_SINCE_LAST -> count == 0 ? Double.NaN : (end - lastTime) / 1000.0;
+      };
+    }
+  }
+}

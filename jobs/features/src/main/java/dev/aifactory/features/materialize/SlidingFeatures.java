@@ -1,0 +1,223 @@
+package dev.aifactory.features.materialize;
+
+import dev.aifactory.features.aggregate.Slice;
+import dev.aifactory.features.aggregate.WindowAggregates;
+import dev.aifactory.features.definition.FeatureView;
+import dev.aifactory.features.model.DroppedEvent;
+import dev.aifactory.features.model.FeatureInput;
+import dev.aifactory.features.model.FeatureRow;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Histogram;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * Materializes one feature view per entity (the key) in event time.
+ *
+ * <p>Events go into slide-long slices of partial aggregates (keyed state, RocksDB in
+ * production); the value at time {@code T} merges the slices of {@code [T - w, T)} for each
+ * window {@code w}. Emission times are event-time timers, the same set in streaming and batch:
+ * for an event in slice {@code s}, the end of its slice ({@code s + slide}, new data enters
+ * every window), the moment it leaves each window ({@code s + w + slide}: features decay with
+ * no new event), and its TTL ({@code s + ttl + slide}: if nothing newer came, the entity is
+ * expired and a tombstone emitted).
+ *
+ * <p>An event whose slice was already emitted but within the allowed lateness updates its
+ * slice and re-emits a corrected row for every emission time since that included it; an event
+ * older than the watermark less the allowed lateness changes nothing and goes to
+ * {@link #DROPPED}. Rows carry {@code latest} = whether no newer {@code valid_from} was
+ * emitted before: only those may update the online store.
+ */
+public final class SlidingFeatures extends KeyedProcessFunction<String, FeatureInput, FeatureRow> {
+
+  public static final OutputTag<DroppedEvent> DROPPED = new OutputTag<>("dropped") {};
+
+  private final FeatureView view;
+  private transient WindowAggregates aggregates;
+  private transient MapState<Long, Slice> slices;
+  /** Emission times still within reach of a late event, for corrections. */
+  private transient MapState<Long, Boolean> emitted;
+  private transient ValueState<Long> latestValidFrom;
+  private transient ValueState<Boolean> live;
+  private transient Counter late;
+  private transient Counter corrections;
+  private transient Counter tombstones;
+  private transient Histogram freshness;
+
+  public SlidingFeatures(FeatureView view) {
+    this.view = view;
+  }
+
+  @Override
+  public void open(OpenContext openContext) {
+    aggregates = new WindowAggregates(view);
+    slices = getRuntimeContext().getMapState(new MapStateDescriptor<>("slices", Types.LONG, TypeInformation.of(Slice.class)));
+    emitted = getRuntimeContext().getMapState(new MapStateDescriptor<>("emitted-times", Types.LONG, Types.BOOLEAN));
+    latestValidFrom = getRuntimeContext().getState(new ValueStateDescriptor<>("latest-valid-from", Types.LONG));
+    live = getRuntimeContext().getState(new ValueStateDescriptor<>("live", Types.BOOLEAN));
+    MetricGroup metrics = getRuntimeContext().getMetricGroup().addGroup("features").addGroup("view", view.id());
+    late = metrics.counter("lateDropped");
+    corrections = metrics.counter("corrections");
+    tombstones = metrics.counter("tombstones");
+    // Event time to the first row that reflects the event, in ms (p50/p99 in any reporter).
+    freshness = metrics.histogram("freshnessMs", new DescriptiveStatisticsHistogram(10_000));
+  }
+
+  @Override
+  public void processElement(FeatureInput e, Context ctx, Collector<FeatureRow> out) throws Exception {
+    long watermark = ctx.timerService().currentWatermark();
+    // Before the first watermark it is Long.MIN_VALUE: nothing is late yet (and no underflow).
+    if (watermark != Long.MIN_VALUE && e.eventTime < watermark - view.allowedLatenessMillis()) {
+      late.inc();
+      ctx.output(DROPPED, new DroppedEvent(DroppedEvent.LATE, "older than the watermark less " + view.allowedLatenessMillis()
+          + " ms", e.entity, e.eventId, e.eventTime, watermark, System.currentTimeMillis()));
+      return;
+    }
+    long slide = view.slideMillis();
+    long start = Math.floorDiv(e.eventTime, slide) * slide;
+    Slice slice = slices.get(start);
+    if (slice == null) {
+      slice = Slice.empty(view.numericFields().size(), view.distinctFields().size());
+    }
+    slice.add(e);
+    slices.put(start, slice);
+
+    // Cleanup runs 1 ms after the slice's last use: off the slide grid, so it never emits.
+    ctx.timerService().registerEventTimeTimer(start + retentionMillis() + 1);
+    TreeSet<Long> past = new TreeSet<>();
+    for (long t : emissionTimes(start)) {
+      if (t > watermark) {
+        ctx.timerService().registerEventTimeTimer(t);
+      } else {
+        past.add(t); // already passed: emit now, as if the event had been on time
+      }
+    }
+    if (start + slide <= watermark) {
+      long reach = start + Math.max(view.maxWindowMillis(), view.ttlMillis());
+      for (long t : emitted.keys()) {
+        if (t >= start + slide && t <= reach) {
+          past.add(t);
+        }
+      }
+      for (long t : past) {
+        corrections.inc();
+        emit(t, ctx.getCurrentKey(), out);
+      }
+    }
+  }
+
+  @Override
+  public void onTimer(long time, OnTimerContext ctx, Collector<FeatureRow> out) throws Exception {
+    if (Math.floorMod(time, view.slideMillis()) != 0) {
+      dropExpiredState(time);
+      return;
+    }
+    Slice closing = slices.get(time - view.slideMillis());
+    boolean emittedRow = emit(time, ctx.getCurrentKey(), out);
+    if (emittedRow && closing != null) {
+      freshness.update(System.currentTimeMillis() - closing.lastTime);
+    }
+    dropExpiredState(time);
+  }
+
+  /** How long a slice is kept after it starts: every window, the TTL check and late corrections reach it. */
+  private long retentionMillis() {
+    return Math.max(view.maxWindowMillis(), view.ttlMillis()) + view.allowedLatenessMillis() + view.slideMillis();
+  }
+
+  private long[] emissionTimes(long start) {
+    long slide = view.slideMillis();
+    long[] windows = view.windows();
+    long[] times = new long[windows.length + 2];
+    times[0] = start + slide;
+    for (int i = 0; i < windows.length; i++) {
+      times[i + 1] = start + windows[i] + slide;
+    }
+    times[windows.length + 1] = start + view.ttlMillis() + slide;
+    return times;
+  }
+
+  /** Emits the row valid from {@code time}, or a tombstone if the entity expired then; false if nothing to say. */
+  private boolean emit(long time, String entity, Collector<FeatureRow> out) throws Exception {
+    if (view.allowedLatenessMillis() > 0) {
+      // Remembered even when nothing is emitted: a late event may give this time a value.
+      emitted.put(time, true);
+    }
+    long now = System.currentTimeMillis();
+    Long latest = latestValidFrom.value();
+    boolean isLatest = latest == null || time >= latest;
+    FeatureRow row;
+    if (expiredAt(time)) {
+      if (!Boolean.TRUE.equals(live.value()) || !isLatest) {
+        return false;
+      }
+      live.clear();
+      tombstones.inc();
+      row = new FeatureRow(entity, time, now, true, null);
+    } else {
+      row = new FeatureRow(entity, time, now, false, aggregates.at(time, slices.entries()));
+      if (isLatest) {
+        live.update(true);
+      }
+    }
+    row.latest = isLatest;
+    if (isLatest) {
+      latestValidFrom.update(time);
+    }
+    out.collect(row);
+    return true;
+  }
+
+  /** Expired at {@code time}: no event in {@code [time - ttl, time)}. */
+  private boolean expiredAt(long time) throws Exception {
+    for (long start : slices.keys()) {
+      if (start >= time - view.ttlMillis() && start + view.slideMillis() <= time) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Forgets slices no window, TTL check or correction can reach again, and emission times a
+   * late event can no longer correct; clears the entity once nothing is left.
+   */
+  private void dropExpiredState(long time) throws Exception {
+    long keep = retentionMillis();
+    List<Long> old = new ArrayList<>();
+    for (long start : slices.keys()) {
+      if (start < time - keep) {
+        old.add(start);
+      }
+    }
+    for (long start : old) {
+      slices.remove(start);
+    }
+    Iterator<Map.Entry<Long, Boolean>> times = emitted.iterator();
+    while (times.hasNext()) {
+      if (times.next().getKey() < time - view.allowedLatenessMillis() - view.slideMillis()) {
+        times.remove();
+      }
+    }
+    if (slices.isEmpty()) {
+      emitted.clear();
+      latestValidFrom.clear();
+      live.clear();
+    }
+  }
+}

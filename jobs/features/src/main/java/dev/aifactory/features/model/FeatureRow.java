@@ -1,0 +1,28 @@
+package dev.aifactory.features.model;
+
+/**
+ * A feature vector of one entity, valid from {@code validFrom} (event time, a slide boundary)
+ * until the entity's next row. {@code emittedAt} is when the job produced it: a late event makes
+ * a corrected row for the same {@code validFrom} with a later {@code emittedAt}, so a
+ * point-in-time read can bound by both. A tombstone says the entity expired (TTL): no values.
+ * Values follow the view's feature order; NaN means no value (an empty window).
+ */
+public class FeatureRow {
+  public String entity;
+  public long validFrom;
+  public long emittedAt;
+  public boolean tombstone;
+  public double[] values;
+  /** No row with a later {@code validFrom} was emitted before this one: it may update the online store. */
+  public boolean latest;
+
+  public FeatureRow() {}
+
+  public FeatureRow(String entity, long validFrom, long emittedAt, boolean tombstone, double[] values) {
+    this.entity = entity;
+    this.validFrom = validFrom;
+    this.emittedAt = emittedAt;
+    this.tombstone = tombstone;
+    this.values = values;
+  }
+}

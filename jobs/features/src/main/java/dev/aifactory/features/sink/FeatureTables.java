@@ -1,0 +1,95 @@
+package dev.aifactory.features.sink;
+
+import dev.aifactory.features.definition.FeatureDef;
+import dev.aifactory.features.definition.FeatureView;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.iceberg.PartitionSpec;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.exceptions.AlreadyExistsException;
+import org.apache.iceberg.types.Types;
+
+/**
+ * The gold tables of the features job: {@code gold.features_<entity>_history} per entity (one
+ * row per emitted feature vector) and {@code gold.features_late} for events that changed no
+ * feature. Created before the job starts; a history table evolves (new columns) when a new view
+ * version adds features, and refuses a changed definition under a version it already holds.
+ */
+public final class FeatureTables {
+
+  public static final TableIdentifier LATE = TableIdentifier.of("gold", "features_late");
+
+  static final Schema LATE_SCHEMA = new Schema(
+      Types.NestedField.required(1, "feature_view", Types.StringType.get()),
+      Types.NestedField.required(2, "feature_view_version", Types.IntegerType.get()),
+      Types.NestedField.required(3, "reason", Types.StringType.get(), "LATE or UNREADABLE"),
+      Types.NestedField.optional(4, "detail", Types.StringType.get()),
+      Types.NestedField.optional(5, "entity", Types.StringType.get()),
+      Types.NestedField.optional(6, "event_id", Types.StringType.get()),
+      Types.NestedField.required(7, "event_time", Types.TimestampType.withZone()),
+      Types.NestedField.optional(8, "watermark", Types.TimestampType.withZone(), "The operator's watermark when it arrived"),
+      Types.NestedField.required(9, "dropped_at", Types.TimestampType.withZone()));
+
+  private FeatureTables() {}
+
+  public static TableIdentifier history(FeatureView view) {
+    return TableIdentifier.of("gold", "features_" + view.entity() + "_history");
+  }
+
+  /** The history table's columns for a view: keys and times, then one column per feature. */
+  public static Schema historySchema(FeatureView view) {
+    List<Types.NestedField> fields = new ArrayList<>(List.of(
+        Types.NestedField.required(1, "entity", Types.StringType.get(), "The " + view.entity() + " the features describe"),
+        Types.NestedField.required(2, "feature_view", Types.StringType.get()),
+        Types.NestedField.required(3, "feature_view_version", Types.IntegerType.get()),
+        Types.NestedField.required(4, "valid_from", Types.TimestampType.withZone(),
+            "Event time from which these values hold (until the entity's next row)"),
+        Types.NestedField.required(5, "emitted_at", Types.TimestampType.withZone(),
+            "When the job produced the row; a late correction repeats valid_from with a later emitted_at"),
+        Types.NestedField.required(6, "tombstone", Types.BooleanType.get(), "The entity expired: no values")));
+    int id = 100;
+    for (FeatureDef f : view.features()) {
+      fields.add(Types.NestedField.optional(id++, f.name(),
+          f.aggregation().integral() ? Types.LongType.get() : Types.DoubleType.get(),
+          f.aggregation().name().toLowerCase() + (f.field() == null ? "" : " of " + f.field()) + " over "
+              + f.windowMillis() / 1000 + " s"));
+    }
+    return new Schema(fields);
+  }
+
+  /**
+   * Creates the view's tables if missing, adds columns its version brings, and records the
+   * definition's hash; fails if this version was recorded with another definition.
+   */
+  public static void ensureExist(Catalog catalog, FeatureView view) {
+    TableIdentifier id = history(view);
+    Schema schema = historySchema(view);
+    Table table = create(catalog, id, schema, PartitionSpec.builderFor(schema).day("valid_from").build());
+    String key = "feature-view." + view.name() + ".v" + view.version() + ".sha256";
+    String recorded = table.properties().get(key);
+    if (recorded != null && !recorded.equals(view.definitionSha256())) {
+      throw new IllegalStateException("feature view " + view.name() + " version " + view.version()
+          + " was materialized with another definition (sha256 " + recorded + ", now " + view.definitionSha256()
+          + "): give the changed definition a new version");
+    }
+    table.updateSchema().unionByNameWith(schema).commit();
+    if (recorded == null) {
+      table.updateProperties().set(key, view.definitionSha256()).commit();
+    }
+    create(catalog, LATE, LATE_SCHEMA, PartitionSpec.builderFor(LATE_SCHEMA).day("dropped_at").build());
+  }
+
+  private static Table create(Catalog catalog, TableIdentifier id, Schema schema, PartitionSpec spec) {
+    if (!catalog.tableExists(id)) {
+      try {
+        catalog.createTable(id, schema, spec);
+      } catch (AlreadyExistsException raced) {
+        // another job created it between the check and the create: fine
+      }
+    }
+    return catalog.loadTable(id);
+  }
+}

@@ -1,0 +1,79 @@
+package dev.aifactory.features.sink;
+
+import dev.aifactory.features.definition.FeatureView;
+import dev.aifactory.features.model.DroppedEvent;
+import dev.aifactory.features.model.FeatureRow;
+import java.util.Properties;
+import org.apache.flink.api.common.functions.MapFunction;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.table.data.RowData;
+import org.apache.flink.table.runtime.typeutils.InternalTypeInfo;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.flink.CatalogLoader;
+import org.apache.iceberg.flink.FlinkSchemaUtil;
+import org.apache.iceberg.flink.TableLoader;
+import org.apache.iceberg.flink.sink.IcebergSink;
+
+/**
+ * Production sinks: the history and late tables in Iceberg (fixed schemas known when the job
+ * starts, so the plain Iceberg sink, committed on checkpoints, exactly once) and the online
+ * topic on Kafka. {@code onlineTopic} null leaves the topic out (backfills).
+ */
+public final class IcebergKafkaFeatureSinks implements FeatureSinks {
+
+  private final FeatureView view;
+  private final CatalogLoader catalog;
+  private final String kafkaBootstrap;
+  private final String onlineTopic;
+  private final Properties producerProperties;
+
+  public IcebergKafkaFeatureSinks(FeatureView view, CatalogLoader catalog, String kafkaBootstrap, String onlineTopic,
+      Properties producerProperties) {
+    this.view = view;
+    this.catalog = catalog;
+    this.kafkaBootstrap = kafkaBootstrap;
+    this.onlineTopic = onlineTopic;
+    this.producerProperties = producerProperties;
+  }
+
+  @Override
+  public void history(DataStream<FeatureRow> rows) {
+    TableIdentifier id = FeatureTables.history(view);
+    Schema schema = catalog.loadCatalog().loadTable(id).schema();
+    iceberg(rows, new HistoryRows(view, schema), id, schema, "history");
+  }
+
+  @Override
+  public void online(DataStream<FeatureRow> rows) {
+    if (onlineTopic == null) {
+      return;
+    }
+    rows.sinkTo(KafkaSink.<FeatureRow>builder()
+            .setBootstrapServers(kafkaBootstrap)
+            .setRecordSerializer(new OnlineTopicSerializer(view, onlineTopic))
+            .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+            .setKafkaProducerConfig(producerProperties)
+            .build())
+        .uid("online-topic-" + view.id()).name("online topic " + onlineTopic);
+  }
+
+  @Override
+  public void dropped(DataStream<DroppedEvent> events) {
+    Schema schema = catalog.loadCatalog().loadTable(FeatureTables.LATE).schema();
+    iceberg(events, new DroppedRows(view), FeatureTables.LATE, schema, "late");
+  }
+
+  private <T> void iceberg(DataStream<T> input, MapFunction<T, RowData> toRow, TableIdentifier id, Schema schema,
+      String name) {
+    DataStream<RowData> rows = input.map(toRow)
+        .returns(InternalTypeInfo.of(FlinkSchemaUtil.convert(schema)))
+        .uid(name + "-rows-" + view.id()).name(name + " rows");
+    IcebergSink.forRowData(rows)
+        .tableLoader(TableLoader.fromCatalog(catalog, id))
+        .uidSuffix(name + "-" + view.id())
+        .append();
+  }
+}

@@ -1,0 +1,63 @@
+package dev.aifactory.features.source;
+
+import dev.aifactory.features.definition.FeatureView;
+import dev.aifactory.features.model.DroppedEvent;
+import dev.aifactory.features.model.FeatureInput;
+import dev.aifactory.schemas.SchemaCatalog;
+import dev.aifactory.schemas.wire.PayloadDecoder;
+import dev.aifactory.schemas.wire.SingleObjectFormat;
+import dev.aifactory.schemas.wire.UndecodableException;
+import org.apache.flink.api.common.serialization.DeserializationSchema;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.util.Collector;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+/**
+ * Reads the ingest job's silver topic (the contract in single-object encoding) into a view's
+ * inputs. Events the view does not take are counted and skipped; a record that does not decode
+ * (it should not happen: the ingest job wrote it) comes out as an {@code UNREADABLE} drop.
+ */
+public final class SilverTopicDeserializer implements KafkaRecordDeserializationSchema<SourceRecord> {
+
+  private final FeatureView view;
+  private transient PayloadDecoder decoder;
+  private transient FeatureInputs inputs;
+  private transient Counter notForThisView;
+
+  public SilverTopicDeserializer(FeatureView view) {
+    this.view = view;
+  }
+
+  @Override
+  public void open(DeserializationSchema.InitializationContext context) {
+    SchemaCatalog catalog = SchemaCatalog.bundled();
+    decoder = new PayloadDecoder(new SingleObjectFormat(catalog), catalog.contract(view.contract()).schema());
+    inputs = new FeatureInputs(view);
+    notForThisView = context.getMetricGroup().addGroup("features").counter("skippedNotForView");
+  }
+
+  @Override
+  public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<SourceRecord> out) {
+    FeatureInput input;
+    try {
+      input = inputs.fromAvro(decoder.decodeAsContract(record.value() == null ? new byte[0] : record.value()).record());
+    } catch (UndecodableException | RuntimeException e) {
+      out.collect(SourceRecord.unreadable(new DroppedEvent(DroppedEvent.UNREADABLE,
+          record.topic() + "/" + record.partition() + "@" + record.offset() + ": " + e.getMessage(), null, null,
+          record.timestamp(), Long.MIN_VALUE, System.currentTimeMillis())));
+      return;
+    }
+    if (input == null) {
+      notForThisView.inc();
+    } else {
+      out.collect(SourceRecord.of(input));
+    }
+  }
+
+  @Override
+  public TypeInformation<SourceRecord> getProducedType() {
+    return TypeInformation.of(SourceRecord.class);
+  }
+}

@@ -1,0 +1,24 @@
+package dev.aifactory.features.source;
+
+import dev.aifactory.features.model.DroppedEvent;
+import dev.aifactory.features.model.FeatureInput;
+
+/** What a feature source emits for each record it reads: the view's input, or why it could not be read. */
+public class SourceRecord {
+  public FeatureInput input;
+  public DroppedEvent unreadable;
+
+  public SourceRecord() {}
+
+  public static SourceRecord of(FeatureInput input) {
+    SourceRecord r = new SourceRecord();
+    r.input = input;
+    return r;
+  }
+
+  public static SourceRecord unreadable(DroppedEvent why) {
+    SourceRecord r = new SourceRecord();
+    r.unreadable = why;
+    return r;
+  }
+}
