@@ -25,6 +25,8 @@ import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsIni
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.table.data.RowData;
+import org.apache.flink.table.runtime.typeutils.InternalTypeInfo;
+import org.apache.flink.table.types.logical.RowType;
 import org.apache.iceberg.expressions.Expressions;
 import org.apache.iceberg.flink.CatalogLoader;
 import org.apache.iceberg.flink.FlinkSchemaUtil;
@@ -122,8 +124,11 @@ public final class FeaturesJobMain {
         .assignerFactory(new SimpleSplitAssignerFactory())
         .filters(java.util.List.of(Expressions.greaterThanOrEqual(view.eventTimeField(), readFrom * 1000)))
         .build();
-    FeatureInputs.RowReader reader = new FeatureInputs(view).rowReader(FlinkSchemaUtil.convert(schema));
-    return env.fromSource(source, WatermarkStrategy.noWatermarks(), "silver table").uid("silver-table-" + view.id())
+    RowType rowType = FlinkSchemaUtil.convert(schema);
+    FeatureInputs.RowReader reader = new FeatureInputs(view).rowReader(rowType);
+    // No watermarks: a backfill runs in BATCH mode, where event time ends at the end of input.
+    return env.fromSource(source, WatermarkStrategy.noWatermarks(), "silver table", InternalTypeInfo.of(rowType))
+        .uid("silver-table-" + view.id())
         .flatMap((RowData row, org.apache.flink.util.Collector<SourceRecord> out) -> {
           var input = reader.read(row);
           if (input != null && input.eventTime >= readFrom) {

@@ -20,7 +20,8 @@ public class Slice {
   public long count;
   /** Latest event time in the slice. */
   public long lastTime = Long.MIN_VALUE;
-  public double[] sum;
+  /** Per numeric field, the exact sum's partials ({@link ExactSum}): the same whatever the order of events. */
+  public double[][] sum;
   public long[] present;
   public double[] min;
   public double[] max;
@@ -33,7 +34,8 @@ public class Slice {
 
   public static Slice empty(int numericFields, int distinctFields) {
     Slice s = new Slice();
-    s.sum = new double[numericFields];
+    s.sum = new double[numericFields][];
+    Arrays.fill(s.sum, ExactSum.ZERO);
     s.present = new long[numericFields];
     s.min = filled(numericFields, Double.POSITIVE_INFINITY);
     s.max = filled(numericFields, Double.NEGATIVE_INFINITY);
@@ -52,7 +54,7 @@ public class Slice {
       if (Double.isNaN(v)) {
         continue;
       }
-      sum[i] += v;
+      sum[i] = ExactSum.add(sum[i], v);
       present[i]++;
       min[i] = Math.min(min[i], v);
       max[i] = Math.max(max[i], v);

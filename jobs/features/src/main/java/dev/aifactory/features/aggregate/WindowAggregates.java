@@ -77,7 +77,7 @@ public final class WindowAggregates {
   private static final class Merged {
     long count;
     long lastTime = Long.MIN_VALUE;
-    final double[] sum;
+    final double[][] sum;
     final long[] present;
     final double[] min;
     final double[] max;
@@ -86,7 +86,8 @@ public final class WindowAggregates {
     final Union[] distinct;
 
     Merged(int numeric, int distinctFields) {
-      sum = new double[numeric];
+      sum = new double[numeric][];
+      Arrays.fill(sum, ExactSum.ZERO);
       present = new long[numeric];
       min = new double[numeric];
       max = new double[numeric];
@@ -103,7 +104,7 @@ public final class WindowAggregates {
       count += s.count;
       lastTime = Math.max(lastTime, s.lastTime);
       for (int i = 0; i < sum.length; i++) {
-        sum[i] += s.sum[i];
+        sum[i] = ExactSum.merge(sum[i], s.sum[i]);
         present[i] += s.present[i];
         min[i] = Math.min(min[i], s.min[i]);
         max[i] = Math.max(max[i], s.max[i]);
@@ -125,8 +126,8 @@ public final class WindowAggregates {
     double value(FeatureDef def, int field, long end) {
       return switch (def.aggregation()) {
         case COUNT -> count;
-        case SUM -> sum[field];
-        case AVG -> present[field] == 0 ? Double.NaN : sum[field] / present[field];
+        case SUM -> ExactSum.value(sum[field]);
+        case AVG -> present[field] == 0 ? Double.NaN : ExactSum.value(sum[field]) / present[field];
         case MIN -> present[field] == 0 ? Double.NaN : min[field];
         case MAX -> present[field] == 0 ? Double.NaN : max[field];
         case LAST -> present[field] == 0 ? Double.NaN : last[field];

@@ -58,6 +58,7 @@ public final class SlidingFeatures extends KeyedProcessFunction<String, FeatureI
   private transient Counter corrections;
   private transient Counter tombstones;
   private transient Histogram freshness;
+  private transient long lastEmittedMicros;
 
   public SlidingFeatures(FeatureView view) {
     this.view = view;
@@ -158,7 +159,7 @@ public final class SlidingFeatures extends KeyedProcessFunction<String, FeatureI
       // Remembered even when nothing is emitted: a late event may give this time a value.
       emitted.put(time, true);
     }
-    long now = System.currentTimeMillis();
+    long now = emissionMicros();
     Long latest = latestValidFrom.value();
     boolean isLatest = latest == null || time >= latest;
     FeatureRow row;
@@ -181,6 +182,12 @@ public final class SlidingFeatures extends KeyedProcessFunction<String, FeatureI
     }
     out.collect(row);
     return true;
+  }
+
+  /** Wall-clock microseconds, strictly increasing, so two rows for one valid_from never tie. */
+  private long emissionMicros() {
+    lastEmittedMicros = Math.max(System.currentTimeMillis() * 1000, lastEmittedMicros + 1);
+    return lastEmittedMicros;
   }
 
   /** Expired at {@code time}: no event in {@code [time - ttl, time)}. */

@@ -2,15 +2,16 @@ package dev.aifactory.features.model;
 
 /**
  * A feature vector of one entity, valid from {@code validFrom} (event time, a slide boundary)
- * until the entity's next row. {@code emittedAt} is when the job produced it: a late event makes
- * a corrected row for the same {@code validFrom} with a later {@code emittedAt}, so a
- * point-in-time read can bound by both. A tombstone says the entity expired (TTL): no values.
+ * until the entity's next row. {@code emittedAtMicros} is when the job produced it, in
+ * microseconds and strictly increasing per operator instance: a late event makes a corrected row
+ * for the same {@code validFrom} with a later {@code emittedAtMicros}, so the newest row for a
+ * {@code validFrom} is always well defined, and a point-in-time read can bound by both. A tombstone says the entity expired (TTL): no values.
  * Values follow the view's feature order; NaN means no value (an empty window).
  */
 public class FeatureRow {
   public String entity;
   public long validFrom;
-  public long emittedAt;
+  public long emittedAtMicros;
   public boolean tombstone;
   public double[] values;
   /** No row with a later {@code validFrom} was emitted before this one: it may update the online store. */
@@ -18,10 +19,10 @@ public class FeatureRow {
 
   public FeatureRow() {}
 
-  public FeatureRow(String entity, long validFrom, long emittedAt, boolean tombstone, double[] values) {
+  public FeatureRow(String entity, long validFrom, long emittedAtMicros, boolean tombstone, double[] values) {
     this.entity = entity;
     this.validFrom = validFrom;
-    this.emittedAt = emittedAt;
+    this.emittedAtMicros = emittedAtMicros;
     this.tombstone = tombstone;
     this.values = values;
   }

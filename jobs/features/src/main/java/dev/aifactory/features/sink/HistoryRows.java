@@ -43,7 +43,8 @@ final class HistoryRows implements MapFunction<FeatureRow, RowData> {
     row.setField(1, StringData.fromString(view.name()));
     row.setField(2, view.version());
     row.setField(3, TimestampData.fromEpochMillis(r.validFrom));
-    row.setField(4, TimestampData.fromEpochMillis(r.emittedAt));
+    row.setField(4, TimestampData.fromEpochMillis(Math.floorDiv(r.emittedAtMicros, 1000),
+        (int) Math.floorMod(r.emittedAtMicros, 1000) * 1000));
     row.setField(5, r.tombstone);
     for (int c = 0; c < featureOfColumn.length; c++) {
       int f = featureOfColumn[c];

@@ -17,6 +17,7 @@ public final class OnlineSchema {
 
   public static Schema of(FeatureView view) {
     Schema millis = LogicalTypes.timestampMillis().addToSchema(Schema.create(Schema.Type.LONG));
+    Schema micros = LogicalTypes.timestampMicros().addToSchema(Schema.create(Schema.Type.LONG));
     SchemaBuilder.FieldAssembler<Schema> fields = SchemaBuilder.record(view.id()).namespace("dev.aifactory.features")
         .doc("Online features of view " + view.name() + " version " + view.version() + ", keyed by " + view.entity())
         .prop("feature_view_sha256", view.definitionSha256())
@@ -24,7 +25,7 @@ public final class OnlineSchema {
         .requiredString(view.entity())
         .requiredInt("feature_view_version")
         .name("valid_from").type(millis).noDefault()
-        .name("emitted_at").type(millis).noDefault();
+        .name("emitted_at").type(micros).noDefault();
     for (FeatureDef f : view.features()) {
       fields = f.aggregation().integral()
           ? fields.optionalLong(f.name())

@@ -44,7 +44,7 @@ final class OnlineTopicSerializer implements KafkaRecordSerializationSchema<Feat
     record.put(view.entity(), row.entity);
     record.put("feature_view_version", view.version());
     record.put("valid_from", row.validFrom);
-    record.put("emitted_at", row.emittedAt);
+    record.put("emitted_at", row.emittedAtMicros);
     List<FeatureDef> features = view.features();
     for (int f = 0; f < features.size(); f++) {
       double v = row.values[f];

@@ -7,6 +7,7 @@ import dev.aifactory.features.definition.FeatureDef;
 import dev.aifactory.features.definition.FeatureView;
 import dev.aifactory.features.model.FeatureInput;
 import dev.aifactory.features.model.FeatureRow;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -24,8 +25,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * Random event streams (out of order, late, too late, duplicates, gaps longer than the TTL)
  * through the operator, and every feature at every emission time recomputed by brute force from
- * the events the operator accepted, compared exactly (amounts are whole numbers, so sums are
- * exact in doubles; distinct counts are small, where the sketch is exact).
+ * the events the operator accepted, compared exactly (sums against exact decimal arithmetic;
+ * distinct counts are small, where the sketch is exact).
  */
 class SlidingFeaturesOracleTest {
 
@@ -102,7 +103,7 @@ class SlidingFeaturesOracleTest {
     for (int i = 0; i < 250; i++) {
       String card = "c" + random.nextInt(4);
       long time = random.nextInt(60) * MIN + random.nextInt(60_000);
-      double amount = random.nextInt(10) == 0 ? Double.NaN : 1 + random.nextInt(500);
+      double amount = random.nextInt(10) == 0 ? Double.NaN : (1 + random.nextInt(50_000)) / 100.0;
       events.add(new FeatureInput(card, "e" + i, time, new double[] {amount},
           new String[] {merchants[random.nextInt(merchants.length)]}));
     }
@@ -134,6 +135,11 @@ class SlidingFeaturesOracleTest {
     return times;
   }
 
+  /** The sum of exact decimal arithmetic, rounded once: what any order of additions should give. */
+  static double exactSum(double[] values) {
+    return Arrays.stream(values).mapToObj(BigDecimal::new).reduce(BigDecimal.ZERO, BigDecimal::add).doubleValue();
+  }
+
   static boolean expired(FeatureView view, List<FeatureInput> events, long t) {
     return events.stream().noneMatch(e -> e.eventTime >= t - view.ttlMillis() && e.eventTime < t);
   }
@@ -147,8 +153,8 @@ class SlidingFeaturesOracleTest {
       double[] values = in.stream().mapToDouble(e -> e.numbers[0]).filter(v -> !Double.isNaN(v)).toArray();
       out[f] = switch (def.aggregation()) {
         case COUNT -> in.size();
-        case SUM -> Arrays.stream(values).sum();
-        case AVG -> values.length == 0 ? Double.NaN : Arrays.stream(values).sum() / values.length;
+        case SUM -> exactSum(values);
+        case AVG -> values.length == 0 ? Double.NaN : exactSum(values) / values.length;
         case MIN -> Arrays.stream(values).min().orElse(Double.NaN);
         case MAX -> Arrays.stream(values).max().orElse(Double.NaN);
         case APPROX_DISTINCT -> {

@@ -1,0 +1,283 @@
+package dev.aifactory.features;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.aifactory.common.IcebergCatalogs;
+import dev.aifactory.common.JobConfig;
+import dev.aifactory.common.generator.GeneratedMessage;
+import dev.aifactory.common.generator.GeneratorSettings;
+import dev.aifactory.common.generator.PaymentsGenerator;
+import dev.aifactory.features.definition.FeatureView;
+import dev.aifactory.features.definition.FeatureViews;
+import dev.aifactory.features.sink.FeatureTables;
+import dev.aifactory.features.sink.OnlineSchema;
+import dev.aifactory.localstack.LocalKafka;
+import dev.aifactory.schemas.SchemaCatalog;
+import dev.aifactory.schemas.wire.AvroWire;
+import dev.aifactory.schemas.wire.PayloadDecoder;
+import dev.aifactory.schemas.wire.SingleObjectFormat;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.stream.Collectors;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.message.BinaryMessageDecoder;
+import org.apache.avro.generic.GenericData;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.iceberg.DataFile;
+import org.apache.iceberg.DataFiles;
+import org.apache.iceberg.FileFormat;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.data.GenericAppenderFactory;
+import org.apache.iceberg.data.IcebergGenerics;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.flink.CatalogLoader;
+import org.apache.iceberg.io.CloseableIterable;
+import org.apache.iceberg.io.FileAppender;
+import org.apache.iceberg.io.OutputFile;
+import org.apache.iceberg.types.Types;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The features job on real parts (in-process Kafka broker, Flink mini cluster, Iceberg in a
+ * temporary folder): the same silver events as the ingest job writes them, once on the silver
+ * topic and once in the silver table. The streaming job reads the topic out of order (fraud bursts
+ * run ahead in event time; some events are held back to the end of the topic); the
+ * backfill reads the table in BATCH mode. Their histories must agree row for row, and the
+ * online topic must hold each card's newest history row.
+ */
+class FeaturesEndToEndTest {
+
+  @RegisterExtension
+  static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+      .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(4).build());
+
+  static final String SILVER_TOPIC = "silver.transactions";
+  static final long FROM = Instant.parse("2025-12-01T00:00:00Z").toEpochMilli();
+  static final long TO = Instant.parse("2026-02-01T00:00:00Z").toEpochMilli();
+
+  @Test
+  void backfillFromTheTableEqualsStreamingFromTheTopicAndTheOnlineTopicHoldsTheNewestRows(@TempDir Path tmp)
+      throws Exception {
+    FeatureView view = FeatureViews.load("card_activity");
+    List<GenericRecord> silver = silverEvents(2_500);
+    Path streamingWarehouse = tmp.resolve("streaming");
+    Path backfillWarehouse = tmp.resolve("backfill");
+    writeSilverTable(IcebergCatalogs.local(streamingWarehouse).loadCatalog(), silver);
+
+    try (LocalKafka kafka = LocalKafka.start()) {
+      kafka.createTopics(2, SILVER_TOPIC);
+      produce(kafka, silver);
+
+      JobConfig streaming = JobConfig.load("features-defaults.properties",
+          "--kafka.bootstrap.servers", kafka.bootstrapServers(),
+          "--features.bounded", "true",
+          "--features.online.partitions", "2",
+          "--iceberg.catalog.warehouse", streamingWarehouse.toString(),
+          "--flink.execution.checkpointing.interval", "1s",
+          // Frequent watermarks, so the events held back to the end of the topic arrive late.
+          "--flink.pipeline.auto-watermark-interval", "5ms",
+          "--flink.state.backend.type", "hashmap");
+      StreamExecutionEnvironment env = FeaturesJobMain.environment(streaming);
+      env.setParallelism(2);
+      FeaturesJobMain.define(env, streaming, view);
+      env.execute("features-streaming-under-test");
+
+      // The backfill reads the silver table of the first warehouse and writes its own history.
+      JobConfig backfill = streaming.with("features.mode", "backfill")
+          .with("iceberg.catalog.warehouse", backfillWarehouse.toString());
+      StreamExecutionEnvironment batch = FeaturesJobMain.environment(backfill);
+      batch.setParallelism(2);
+      CatalogLoader out = IcebergCatalogs.local(backfillWarehouse);
+      FeatureTables.ensureExist(out.loadCatalog(), view);
+      FeaturesTopology.build(FeaturesJobMain.silverTable(batch, backfill, view, IcebergCatalogs.local(streamingWarehouse), FROM),
+          view, FeaturesJobMain.sinks(backfill, view, out, null), FROM, TO);
+      batch.execute("features-backfill-under-test");
+
+      List<Record> streamed = history(IcebergCatalogs.local(streamingWarehouse).loadCatalog(), view);
+      List<Record> backfilled = history(out.loadCatalog(), view);
+      Map<String, String> streamedNewest = newestPerValidFrom(streamed, view);
+      Map<String, String> backfilledNewest = newestPerValidFrom(backfilled, view);
+      assertThat(streamedNewest.size()).isGreaterThan(silver.size());
+      assertThat(streamed.size() - streamedNewest.size()).as("held-back events arrived late and corrected rows")
+          .isPositive();
+      List<String> differences = new ArrayList<>();
+      streamedNewest.forEach((k, v) -> {
+        if (!v.equals(backfilledNewest.get(k))) {
+          differences.add(k + "\n  streamed:   " + v + "\n  backfilled: " + backfilledNewest.get(k));
+        }
+      });
+      backfilledNewest.keySet().stream().filter(k -> !streamedNewest.containsKey(k)).forEach(k -> differences.add(k + " only in the backfill"));
+      assertThat(differences).as("rows where the backfill and the stream disagree").isEmpty();
+      assertThat(backfilled.size()).as("a backfill sees every event before it emits: no corrections")
+          .isEqualTo(backfilledNewest.size());
+
+      assertThat(IcebergGenericsCount(IcebergCatalogs.local(streamingWarehouse).loadCatalog(), FeatureTables.LATE))
+          .as("no event was later than the allowed lateness").isZero();
+
+      checkOnlineTopic(kafka.readTopic("features.card_id"), streamed, view);
+    }
+  }
+
+  /** v3 transactions from the generator, decoded to the contract: what silver holds. */
+  static List<GenericRecord> silverEvents(int n) throws Exception {
+    // 60 cards, so cards see several events; no duplicates, late or malformed messages (the
+    // ingest job removes those before silver); fraud bursts still run ahead in event time.
+    GeneratorSettings settings = new GeneratorSettings(11, GeneratorSettings.defaults().startMillis(), 250, 60, 40, 0.05,
+        0, 0, 0, 0, 0, 0);
+    PaymentsGenerator generator = new PaymentsGenerator(settings, "payments.transactions", null);
+    SchemaCatalog catalog = SchemaCatalog.bundled();
+    PayloadDecoder decoder = new PayloadDecoder(new SingleObjectFormat(catalog),
+        catalog.contract("dev.aifactory.payments.Transaction").schema());
+    List<GenericRecord> out = new ArrayList<>();
+    while (out.size() < n) {
+      GeneratedMessage m = generator.next();
+      if (m.kind() == GeneratedMessage.Kind.TRANSACTION) {
+        out.add(decoder.decodeAsContract(m.value()).record());
+      }
+    }
+    return out;
+  }
+
+  /**
+   * As the ingest job writes the silver topic: contract in single-object encoding, keyed by event
+   * id. Every 20th event of the last five minutes is held back to the end of the topic, so it
+   * arrives after later events moved the watermark past it (within the allowed lateness).
+   */
+  static void produce(LocalKafka kafka, List<GenericRecord> events) {
+    long last = events.stream().mapToLong(e -> (Long) e.get("event_time")).max().orElseThrow();
+    List<GenericRecord> inOrder = new ArrayList<>();
+    List<GenericRecord> heldBack = new ArrayList<>();
+    for (int i = 0; i < events.size(); i++) {
+      boolean recent = (Long) events.get(i).get("event_time") > last - 5 * 60_000;
+      (recent && i % 20 == 0 ? heldBack : inOrder).add(events.get(i));
+    }
+    inOrder.addAll(heldBack);
+    send(kafka, inOrder);
+  }
+
+  static void send(LocalKafka kafka, List<GenericRecord> events) {
+    Properties p = new Properties();
+    p.put("bootstrap.servers", kafka.bootstrapServers());
+    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+      for (GenericRecord e : events) {
+        producer.send(new ProducerRecord<>(SILVER_TOPIC, null, (Long) e.get("event_time"),
+            e.get("event_id").toString().getBytes(StandardCharsets.UTF_8), AvroWire.singleObject(e)));
+      }
+    }
+  }
+
+  /** The same events as a silver Iceberg table (the contract's columns; the backfill reads by name). */
+  static void writeSilverTable(Catalog catalog, List<GenericRecord> events) throws Exception {
+    org.apache.iceberg.Schema schema = new org.apache.iceberg.Schema(
+        Types.NestedField.required(1, "event_id", Types.StringType.get()),
+        Types.NestedField.required(2, "card_id", Types.StringType.get()),
+        Types.NestedField.optional(3, "merchant_id", Types.StringType.get()),
+        Types.NestedField.required(4, "amount", Types.DoubleType.get()),
+        Types.NestedField.optional(5, "geo_country", Types.StringType.get()),
+        Types.NestedField.required(6, "event_time", Types.TimestampType.withZone()),
+        Types.NestedField.optional(7, "channel", Types.StringType.get()));
+    Table table = catalog.createTable(TableIdentifier.of("silver", "transactions"), schema);
+    OutputFile file = table.io().newOutputFile(table.locationProvider().newDataLocation("silver-0.parquet"));
+    FileAppender<Record> appender = new GenericAppenderFactory(schema).newAppender(file, FileFormat.PARQUET);
+    try (appender) {
+      for (GenericRecord e : events) {
+        Record r = org.apache.iceberg.data.GenericRecord.create(schema);
+        for (String f : List.of("event_id", "card_id", "merchant_id", "geo_country", "channel")) {
+          r.setField(f, e.get(f) == null ? null : e.get(f).toString());
+        }
+        r.setField("amount", e.get("amount"));
+        r.setField("event_time", OffsetDateTime.ofInstant(Instant.ofEpochMilli((Long) e.get("event_time")), ZoneOffset.UTC));
+        appender.add(r);
+      }
+    }
+    DataFile data = DataFiles.builder(table.spec()).withPath(file.location()).withFormat(FileFormat.PARQUET)
+        .withFileSizeInBytes(appender.length()).withMetrics(appender.metrics()).build();
+    table.newAppend().appendFile(data).commit();
+  }
+
+  static List<Record> history(Catalog catalog, FeatureView view) throws Exception {
+    List<Record> rows = new ArrayList<>();
+    try (CloseableIterable<Record> it = IcebergGenerics.read(catalog.loadTable(FeatureTables.history(view))).build()) {
+      it.forEach(rows::add);
+    }
+    return rows;
+  }
+
+  static long IcebergGenericsCount(Catalog catalog, TableIdentifier id) throws Exception {
+    try (CloseableIterable<Record> it = IcebergGenerics.read(catalog.loadTable(id)).build()) {
+      long n = 0;
+      for (Record ignored : it) {
+        n++;
+      }
+      return n;
+    }
+  }
+
+  /** entity@valid_from -> the values of the newest row for it (by emitted_at). */
+  static Map<String, String> newestPerValidFrom(List<Record> rows, FeatureView view) {
+    return rows.stream().collect(Collectors.groupingBy(r -> r.getField("entity") + "@" + r.getField("valid_from"),
+            Collectors.maxBy(Comparator.comparing(r -> (OffsetDateTime) r.getField("emitted_at")))))
+        .entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> values(e.getValue().orElseThrow(), view)));
+  }
+
+  static String values(Record r, FeatureView view) {
+    StringBuilder s = new StringBuilder(Boolean.TRUE.equals(r.getField("tombstone")) ? "tombstone" : "");
+    view.features().forEach(f -> s.append(' ').append(f.name()).append('=').append(r.getField(f.name())));
+    return s.toString();
+  }
+
+  /** Per card, the last message on the online topic is the card's newest history row (a tombstone once expired). */
+  static void checkOnlineTopic(List<ConsumerRecord<byte[], byte[]>> messages, List<Record> history, FeatureView view) {
+    Schema schema = OnlineSchema.of(view);
+    BinaryMessageDecoder<GenericData.Record> decoder = new BinaryMessageDecoder<>(GenericData.get(), schema);
+    Map<String, ConsumerRecord<byte[], byte[]>> lastPerKey = new HashMap<>();
+    Map<String, GenericData.Record> lastValuePerKey = new HashMap<>();
+    for (ConsumerRecord<byte[], byte[]> m : messages) {
+      String key = new String(m.key(), StandardCharsets.UTF_8);
+      lastPerKey.put(key, m);
+      if (m.value() != null) {
+        try {
+          lastValuePerKey.put(key, decoder.decode(m.value()));
+        } catch (Exception e) {
+          throw new AssertionError("online message for " + key + " does not decode with the view's schema", e);
+        }
+      }
+    }
+    Map<String, List<Record>> byEntity = history.stream().collect(Collectors.groupingBy(r -> (String) r.getField("entity")));
+    assertThat(lastPerKey.keySet()).isEqualTo(byEntity.keySet());
+    for (var e : byEntity.entrySet()) {
+      Record newest = e.getValue().stream().max(Comparator.comparing((Record r) -> (OffsetDateTime) r.getField("valid_from"))
+          .thenComparing(r -> (OffsetDateTime) r.getField("emitted_at"))).orElseThrow();
+      ConsumerRecord<byte[], byte[]> last = lastPerKey.get(e.getKey());
+      assertThat(last.value() == null).as("card %s: tombstone on the topic iff its newest row is one", e.getKey())
+          .isEqualTo(Boolean.TRUE.equals(newest.getField("tombstone")));
+      Record newestWithValues = e.getValue().stream().filter(r -> !Boolean.TRUE.equals(r.getField("tombstone")))
+          .max(Comparator.comparing((Record r) -> (OffsetDateTime) r.getField("valid_from"))
+              .thenComparing(r -> (OffsetDateTime) r.getField("emitted_at"))).orElseThrow();
+      GenericData.Record online = lastValuePerKey.get(e.getKey());
+      assertThat(online.get("valid_from")).isEqualTo(((OffsetDateTime) newestWithValues.getField("valid_from")).toInstant().toEpochMilli());
+      view.features().forEach(f -> assertThat(online.get(f.name())).as("%s of %s", f.name(), e.getKey())
+          .isEqualTo(newestWithValues.getField(f.name())));
+    }
+  }
+}
