@@ -51,7 +51,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * reads), with the generator's duplicates. Every variant runs as a streaming job (checkpoints
  * every 5 s, parallelism 2) into its own fresh warehouse, from submission until every
  * expected row is committed to bronze (and silver), then it is cancelled; a run that does not
- * commit every row fails the benchmark. Throughput is events / that time, best of the counted
+ * commit every row fails the benchmark. Throughput is events / that time, the median of the counted
  * rounds, after warm-up rounds, with variants interleaved so drift hits all of them alike.
  */
 public final class IngestBenchmark {
@@ -62,7 +62,7 @@ public final class IngestBenchmark {
   public static void main(String[] args) throws Exception {
     JobConfig cli = JobConfig.of(parse(args));
     int events = cli.getInt("events", 1_000_000);
-    int rounds = cli.getInt("rounds", 3);
+    int rounds = cli.getInt("rounds", 5);
     int warmups = cli.getInt("warmup-rounds", 1);
     int parallelism = cli.getInt("parallelism", 2);
     List<String> variants = List.of(cli.get("variants", String.join(",", VARIANTS)).split(","));
