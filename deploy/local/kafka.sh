@@ -43,6 +43,8 @@ auto.create.topics.enable=true
 # Generated data carries event-time timestamps in the past: keep it (no time-based retention).
 log.retention.ms=-1
 log.retention.bytes=-1
+# Generated labels are stamped with the (future) day they become known: accept them.
+log.message.timestamp.after.max.ms=9223372036854775807
 CONF
 }
 

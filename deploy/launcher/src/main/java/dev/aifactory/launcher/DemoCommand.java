@@ -6,12 +6,17 @@ import dev.aifactory.common.IcebergCatalogs;
 import dev.aifactory.common.JobConfig;
 import dev.aifactory.common.generator.GeneratedMessage;
 import dev.aifactory.common.generator.GeneratorSettings;
+import dev.aifactory.features.FeaturesJobMain;
+import dev.aifactory.features.definition.FeatureView;
+import dev.aifactory.features.definition.FeatureViews;
+import dev.aifactory.features.sink.FeatureTables;
 import dev.aifactory.ingest.IngestJobMain;
 import dev.aifactory.localstack.LocalKafka;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
@@ -31,12 +36,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * The whole ingestion path on one machine: an in-process Kafka broker, generated payments with
- * drift and bad records, the ingest job on a local Flink with its web UI, and an Iceberg
+ * The factory on one machine: an in-process Kafka broker, generated payments with drift and bad
+ * records, the ingest and features jobs on a local Flink with its web UI, and an Iceberg
  * warehouse in a local folder; a live progress line while it runs and a summary at the end.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-    description = "Run the factory on embedded defaults: Kafka, generator, ingest job, Iceberg warehouse.")
+    description = "Run the factory on embedded defaults: Kafka, generator, ingest and features jobs, Iceberg warehouse.")
 final class DemoCommand implements Callable<Integer> {
 
   @Option(names = "--events", defaultValue = "20000", description = "Messages to generate (default: ${DEFAULT-VALUE}).")
@@ -78,23 +83,47 @@ final class DemoCommand implements Callable<Integer> {
       StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flink);
       env.setParallelism(parallelism);
       IngestJobMain.define(env, config);
+      // The features job reads what ingest writes to the silver topic, in the same local Flink.
+      FeatureView view = FeatureViews.load("card_activity");
+      JobConfig features = JobConfig.load("features-defaults.properties",
+          "--kafka.bootstrap.servers", kafka.bootstrapServers(),
+          "--iceberg.catalog.warehouse", warehouse.toString(),
+          "--features.online.partitions", "2");
+      FeaturesJobMain.define(env, features, view);
 
       // The job streams, as in production; the demo stops it once everything sent is committed.
       long undecodable = sent.getOrDefault(GeneratedMessage.Kind.UNDECODABLE, 0L);
       long expectedBronze = events - undecodable;
       long expectedQuarantine = undecodable + sent.getOrDefault(GeneratedMessage.Kind.RULE_VIOLATION, 0L);
-      long start = System.nanoTime();
-      JobClient job = env.executeAsync("factory-ingest-demo");
+      long started = System.nanoTime();
+      JobClient job = env.executeAsync("factory-demo: ingest + features " + view.id());
       System.out.printf("ingest job %s running; Flink web UI at http://localhost:%d%n", job.getJobID(), uiPort);
       Catalog catalog = IcebergCatalogs.local(warehouse).loadCatalog();
-      long deadline = start + TimeUnit.MINUTES.toNanos(timeoutMinutes);
+      long deadline = started + TimeUnit.MINUTES.toNanos(timeoutMinutes);
+      FlinkRestMetrics metrics = new FlinkRestMetrics(uiPort);
+      long featureRows = -1;
+      int unchanged = 0;
+      double ingestSeconds = 0;
       while (true) {
         long bronze = committed(catalog, IngestTables.bronze("transactions")) + committed(catalog, IngestTables.bronze("labels"));
         long silver = committed(catalog, IngestTables.silver("transactions")) + committed(catalog, IngestTables.silver("labels"));
         long quarantine = committed(catalog, IngestTables.QUARANTINE);
-        System.out.printf("\r  committed: bronze %,d / %,d | silver %,d | quarantine %,d / %,d   ", bronze, expectedBronze, silver,
-            quarantine, expectedQuarantine);
-        if (bronze >= expectedBronze && quarantine >= expectedQuarantine) {
+        long rows = CommittedRows.fromSummary(catalog, FeatureTables.history(view));
+        Map<String, Double> freshness = metrics.max(job.getJobID().toString(), "sliding features",
+            List.of("freshnessMs_median", "freshnessMs_p99"));
+        System.out.printf("\r  committed: bronze %,d / %,d | silver %,d | quarantine %,d / %,d | feature rows %,d | freshness p50 %s p99 %s   ",
+            bronze, expectedBronze, silver, quarantine, expectedQuarantine, rows, age(freshness.get("freshnessMs_median")),
+            age(freshness.get("freshnessMs_p99")));
+        boolean ingested = bronze >= expectedBronze && quarantine >= expectedQuarantine;
+        if (ingested && ingestSeconds == 0) {
+          ingestSeconds = (System.nanoTime() - started) / 1e9;
+        }
+        // Features keep coming while windows close; the stream has ended when two checkpoints
+        // in a row added no row (the newest slices wait for event time that never comes).
+        unchanged = rows == featureRows ? unchanged + 1 : 0;
+        featureRows = rows;
+        if (ingested && rows > 0 && unchanged >= 10) {
+          lastFreshness = freshness;
           break;
         }
         if (System.nanoTime() > deadline || job.getJobStatus().get().isTerminalState()) {
@@ -104,12 +133,43 @@ final class DemoCommand implements Callable<Integer> {
         }
         Thread.sleep(500);
       }
-      double seconds = (System.nanoTime() - start) / 1e9;
       job.cancel().get();
       System.out.println();
-      printSummary(catalog, events, seconds);
+      printSummary(catalog, events, ingestSeconds);
+      printFeatures(catalog, view, lastFreshness);
     }
     return 0;
+  }
+
+  private Map<String, Double> lastFreshness = Map.of();
+
+  /** A freshness in the largest unit that fits: the demo replays old data, so days are common. */
+  private static String age(Double millis) {
+    if (millis == null) {
+      return "-";
+    }
+    double s = millis / 1000;
+    return s < 120 ? String.format("%.1fs", s) : s < 7200 ? String.format("%.1fmin", s / 60)
+        : s < 172_800 ? String.format("%.1fh", s / 3600) : String.format("%.1fd", s / 86_400);
+  }
+
+  private static void printFeatures(Catalog catalog, FeatureView view, Map<String, Double> freshness) throws IOException {
+    long rows = 0;
+    long tombstones = 0;
+    java.util.Set<String> entities = new java.util.HashSet<>();
+    try (CloseableIterable<Record> it = IcebergGenerics.read(catalog.loadTable(FeatureTables.history(view)))
+        .select("entity", "tombstone").build()) {
+      for (Record r : it) {
+        rows++;
+        tombstones += Boolean.TRUE.equals(r.getField("tombstone")) ? 1 : 0;
+        entities.add((String) r.getField("entity"));
+      }
+    }
+    System.out.printf("features (%s)  %,d history rows for %,d cards (%,d tombstones); online topic features.%s%n",
+        view.id(), rows, entities.size(), tombstones, view.entity());
+    System.out.printf("feature freshness    p50 %s, p99 %s (event time to emitted row: the demo replays payments"
+        + " from January 2026, so this is their age; at a live input rate it is the slide plus the watermark delay)%n",
+        age(freshness.get("freshnessMs_median")), age(freshness.get("freshnessMs_p99")));
   }
 
   private static long committed(Catalog catalog, TableIdentifier id) {

@@ -1,5 +1,6 @@
 package dev.aifactory.launcher;
 
+import dev.aifactory.features.FeaturesJobMain;
 import dev.aifactory.ingest.IngestJobMain;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -11,7 +12,7 @@ import picocli.CommandLine.Parameters;
     description = "Run a job on a local Flink in this process. Job options are --key value pairs (see the job's defaults).")
 final class RunCommand implements Callable<Integer> {
 
-  @Parameters(index = "0", description = "The job: ingest.")
+  @Parameters(index = "0", description = "The job: ingest or features.")
   String job;
 
   @Parameters(index = "1..*", arity = "0..*", description = "Job options, for example --kafka.bootstrap.servers host:9092.")
@@ -22,8 +23,9 @@ final class RunCommand implements Callable<Integer> {
     String[] args = options.toArray(String[]::new);
     switch (job) {
       case "ingest" -> IngestJobMain.main(args);
+      case "features" -> FeaturesJobMain.main(args);
       default -> {
-        System.err.println("unknown job '" + job + "'; known: ingest");
+        System.err.println("unknown job '" + job + "'; known: ingest, features");
         return 2;
       }
     }

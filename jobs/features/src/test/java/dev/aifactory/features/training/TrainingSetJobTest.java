@@ -1,0 +1,206 @@
+package dev.aifactory.features.training;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.aifactory.common.IcebergCatalogs;
+import dev.aifactory.common.JobConfig;
+import dev.aifactory.features.TestViews;
+import dev.aifactory.features.definition.FeatureView;
+import dev.aifactory.features.sink.FeatureTables;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.iceberg.DataFile;
+import org.apache.iceberg.DataFiles;
+import org.apache.iceberg.FileFormat;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.data.GenericAppenderFactory;
+import org.apache.iceberg.data.GenericRecord;
+import org.apache.iceberg.data.IcebergGenerics;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.io.CloseableIterable;
+import org.apache.iceberg.io.FileAppender;
+import org.apache.iceberg.io.OutputFile;
+import org.apache.iceberg.types.Types;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Point-in-time joins on Iceberg, with feature values that change right around each event's
+ * time: the training set must take the value valid at the event, never one that includes the
+ * event or anything after it, nor (as of ingestion) a correction emitted after it was ingested.
+ */
+class TrainingSetJobTest {
+
+  @RegisterExtension
+  static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+      .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+
+  static final Instant T0 = Instant.parse("2026-01-01T10:00:00Z");
+  static final FeatureView VIEW = TestViews.cardView("5min");
+
+  @TempDir
+  Path warehouse;
+  Catalog catalog;
+  JobConfig config;
+
+  @BeforeEach
+  void tables() throws Exception {
+    config = JobConfig.of(Map.of("iceberg.catalog.type", "hadoop", "iceberg.catalog.warehouse", warehouse.toString(),
+        "flink.parallelism.default", "2"));
+    catalog = IcebergCatalogs.local(warehouse).loadCatalog();
+    FeatureTables.ensureExist(catalog, VIEW);
+
+    // Card c1: count_2m is 1 from 10:00, 2 from 10:01, corrected to 3 (for 10:01) at 10:03,
+    // 4 from 10:02; expired (tombstone) from 10:04. Card c2 has no features at all.
+    Table history = catalog.loadTable(FeatureTables.history(VIEW));
+    append(history, List.of(
+        historyRow(history.schema(), "c1", 0, 5, false, 1),
+        historyRow(history.schema(), "c1", 60, 65, false, 2),
+        historyRow(history.schema(), "c1", 60, 180, false, 3),
+        historyRow(history.schema(), "c1", 120, 125, false, 4),
+        historyRow(history.schema(), "c1", 240, 245, true, 0)));
+
+    Schema events = new Schema(
+        Types.NestedField.required(1, "event_id", Types.StringType.get()),
+        Types.NestedField.required(2, "card_id", Types.StringType.get()),
+        Types.NestedField.required(3, "event_time", Types.TimestampType.withZone()),
+        Types.NestedField.required(4, "_ingest_time", Types.TimestampType.withZone()));
+    Table tx = catalog.createTable(TableIdentifier.of("silver", "transactions"), events);
+    append(tx, List.of(
+        event(events, "at-10:00:02", "c1", 2_000, 0),
+        event(events, "just-before-10:01", "c1", 60_000 - 1, 1),
+        event(events, "at-10:01", "c1", 60_000, 10),
+        event(events, "at-10:02:30", "c1", 150_000, 1),
+        event(events, "after-expiry", "c1", 300_000, 1),
+        event(events, "never-seen-card", "c2", 100_000, 1),
+        event(events, "outside-range", "c1", 3_600_000, 1)));
+
+    Schema labelSchema = new Schema(
+        Types.NestedField.required(1, "event_id", Types.StringType.get()),
+        Types.NestedField.required(2, "transaction_id", Types.StringType.get()),
+        Types.NestedField.required(3, "is_fraud", Types.BooleanType.get()));
+    Table labels = catalog.createTable(TableIdentifier.of("silver", "labels"), labelSchema);
+    append(labels, List.of(label(labelSchema, "l1", "just-before-10:01", true), label(labelSchema, "l2", "at-10:01", false),
+        label(labelSchema, "l3", "at-10:01", true), label(labelSchema, "l4", "never-seen-card", false)));
+  }
+
+  @Test
+  void eachEventGetsTheFeaturesValidAtItsTimeAndItsLabel() throws Exception {
+    TableIdentifier out = TrainingSetJob.run(config, new TrainingSetRequest(VIEW, "test", T0, T0.plusSeconds(1800), false));
+    Map<String, Record> rows = read(out);
+    assertThat(rows.keySet()).containsExactlyInAnyOrder("at-10:00:02", "just-before-10:01", "at-10:01", "at-10:02:30", "after-expiry",
+        "never-seen-card");
+
+    assertThat(rows.get("at-10:00:02").getField("count_2m")).isEqualTo(1L);
+    assertThat(rows.get("just-before-10:01").getField("count_2m")).as("1 ms before the value changes").isEqualTo(1L);
+    assertThat(rows.get("at-10:01").getField("count_2m")).as("valid from 10:01, as corrected").isEqualTo(3L);
+    assertThat(rows.get("at-10:02:30").getField("count_2m")).isEqualTo(4L);
+    assertThat(rows.get("at-10:02:30").getField("feature_valid_from")).isEqualTo(at(120));
+    assertThat(rows.get("after-expiry").getField("count_2m")).as("expired at 10:04").isNull();
+    assertThat(rows.get("never-seen-card").getField("count_2m")).isNull();
+    assertThat(rows.get("never-seen-card").getField("feature_valid_from")).isNull();
+
+    assertThat(rows.get("just-before-10:01").getField("is_fraud")).isEqualTo(true);
+    assertThat(rows.get("at-10:01").getField("is_fraud")).as("one of its labels says fraud").isEqualTo(true);
+    assertThat(rows.get("never-seen-card").getField("is_fraud")).isEqualTo(false);
+    assertThat(rows.get("never-seen-card").getField("labelled")).isEqualTo(true);
+    assertThat(rows.get("at-10:02:30").getField("labelled")).isEqualTo(false);
+
+    Table table = catalog.loadTable(out);
+    Map<?, ?> snapshots = new ObjectMapper().readValue(table.properties().get("training.input-snapshots"), Map.class);
+    assertThat(((Number) snapshots.get("gold.features_card_id_history")).longValue())
+        .isEqualTo(catalog.loadTable(FeatureTables.history(VIEW)).currentSnapshot().snapshotId());
+    assertThat(table.properties()).containsEntry("training.feature-view-sha256", VIEW.definitionSha256());
+
+    assertThatThrownBy(() -> TrainingSetJob.run(config, new TrainingSetRequest(VIEW, "test", T0, T0.plusSeconds(60), false)))
+        .hasMessageContaining("exists");
+  }
+
+  @Test
+  void asOfIngestionACorrectionEmittedAfterTheEventWasIngestedIsNotUsed() throws Exception {
+    TableIdentifier out = TrainingSetJob.run(config, new TrainingSetRequest(VIEW, "as_ingested", T0, T0.plusSeconds(1800), true));
+    Map<String, Record> rows = read(out);
+    // at-10:01 was ingested at 10:01:10: the row for 10:01 then said 2; the correction came at 10:03.
+    assertThat(rows.get("at-10:01").getField("count_2m")).isEqualTo(2L);
+    // at-10:00:02 was ingested at once, before the row valid from 10:00 was emitted (10:00:05).
+    assertThat(rows.get("at-10:00:02").getField("count_2m")).isNull();
+    assertThat(rows.get("just-before-10:01").getField("count_2m")).isEqualTo(1L);
+  }
+
+  static OffsetDateTime at(long secondsAfterT0) {
+    return OffsetDateTime.ofInstant(T0.plusSeconds(secondsAfterT0), ZoneOffset.UTC);
+  }
+
+  static Record historyRow(Schema schema, String entity, long validFrom, long emittedAt, boolean tombstone, long count) {
+    Record r = GenericRecord.create(schema);
+    r.setField("entity", entity);
+    r.setField("feature_view", VIEW.name());
+    r.setField("feature_view_version", VIEW.version());
+    r.setField("valid_from", at(validFrom));
+    r.setField("emitted_at", at(emittedAt));
+    r.setField("tombstone", tombstone);
+    r.setField("count_2m", tombstone ? null : count);
+    return r;
+  }
+
+  static Record event(Schema schema, String id, String card, long millisAfterT0, long ingestedSecondsAfterEvent) {
+    Record r = GenericRecord.create(schema);
+    OffsetDateTime time = OffsetDateTime.ofInstant(T0.plusMillis(millisAfterT0), ZoneOffset.UTC);
+    r.setField("event_id", id);
+    r.setField("card_id", card);
+    r.setField("event_time", time);
+    r.setField("_ingest_time", time.plusSeconds(ingestedSecondsAfterEvent));
+    return r;
+  }
+
+  static Record label(Schema schema, String id, String transaction, boolean fraud) {
+    Record r = GenericRecord.create(schema);
+    r.setField("event_id", id);
+    r.setField("transaction_id", transaction);
+    r.setField("is_fraud", fraud);
+    return r;
+  }
+
+  static void append(Table table, List<Record> records) throws Exception {
+    OutputFile file = table.io().newOutputFile(table.locationProvider().newDataLocation(System.nanoTime() + ".parquet"));
+    FileAppender<Record> appender = new GenericAppenderFactory(table.schema(), table.spec()).newAppender(file, FileFormat.PARQUET);
+    try (appender) {
+      records.forEach(appender::add);
+    }
+    DataFiles.Builder data = DataFiles.builder(table.spec()).withPath(file.location()).withFormat(FileFormat.PARQUET)
+        .withFileSizeInBytes(appender.length()).withMetrics(appender.metrics());
+    if (table.spec().isPartitioned()) {
+      var key = new org.apache.iceberg.PartitionKey(table.spec(), table.schema());
+      key.partition(new org.apache.iceberg.data.InternalRecordWrapper(table.schema().asStruct()).wrap(records.get(0)));
+      data.withPartition(key);
+    }
+    DataFile built = data.build();
+    table.newAppend().appendFile(built).commit();
+  }
+
+  Map<String, Record> read(TableIdentifier id) throws Exception {
+    Map<String, Record> rows = new HashMap<>();
+    List<Record> all = new ArrayList<>();
+    try (CloseableIterable<Record> it = IcebergGenerics.read(catalog.loadTable(id)).build()) {
+      it.forEach(all::add);
+    }
+    all.forEach(r -> rows.put((String) r.getField("event_id"), r));
+    assertThat(rows).as("one row per event").hasSize(all.size());
+    return rows;
+  }
+}
