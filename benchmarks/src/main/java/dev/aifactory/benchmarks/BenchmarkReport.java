@@ -25,7 +25,6 @@ final class BenchmarkReport {
 
   static void write(Path dir, String name, int events, int parallelism, int rounds, int warmups, long duplicates,
       Map<String, List<Double>> seconds, Map<String, List<Double>> cpuSeconds) throws IOException {
-    Files.createDirectories(dir);
     Map<String, Double> eventsPerSecond = new LinkedHashMap<>();
     seconds.forEach((variant, runs) -> eventsPerSecond.put(variant, events / median(runs)));
     double a = eventsPerSecond.get("ingest_job");
@@ -44,11 +43,18 @@ final class BenchmarkReport {
         "statistic", "median of the counted rounds; streaming job from submission until every expected row is committed (start-up included), checkpoints every 5 s",
         "topic", "bare Avro v3 bodies, " + parallelism + " partitions, in-process KRaft broker",
         "warehouse", "Iceberg Hadoop catalog on local disk"));
+    save(dir, name, json, name + " throughput (events/s, higher is better)", eventsPerSecond);
+  }
+
+  /** Adds versions and machine to {@code json}, writes {@code <name>.json} and a bar chart {@code <name>.png}. */
+  static void save(Path dir, String name, Map<String, Object> json, String plotTitle, Map<String, Double> bars)
+      throws IOException {
+    Files.createDirectories(dir);
     json.put("versions", Map.of("flink", "2.1.1", "iceberg", "1.11.0", "kafka", "4.2.0",
         "java", System.getProperty("java.version")));
     json.put("machine", machine());
     new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(dir.resolve(name + ".json").toFile(), json);
-    plot(dir.resolve(name + ".png"), name + " throughput (events/s, higher is better)", eventsPerSecond);
+    plot(dir.resolve(name + ".png"), plotTitle, bars);
     System.out.println("wrote " + dir.resolve(name + ".json") + " and " + name + ".png");
   }
 
@@ -116,7 +122,7 @@ final class BenchmarkReport {
     return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
   }
 
-  private static double round(double v) {
+  static double round(double v) {
     return Math.round(v * 1000) / 1000.0;
   }
 }

@@ -2,21 +2,18 @@ package dev.aifactory.features.aggregate;
 
 import dev.aifactory.features.model.FeatureInput;
 import java.util.Arrays;
-import org.apache.datasketches.hll.HllSketch;
 
 /**
  * Partial aggregates of one entity's events in one slide-long slice of event time: enough to
  * answer every aggregation of a view by merging slices, never by revisiting events. Per numeric
- * field: sum, count of values, min, max and the latest value; per distinct field: an HLL sketch.
+ * field: sum, count of values, min, max and the latest value; per distinct field: its values' hashes, or an HLL
+ * sketch once there are many.
  * Min and max stay exact as slices leave a window because a window is re-merged from the
  * slices it still covers.
  *
  * <p>A Flink POJO: public fields of primitive arrays, so RocksDB state serializes it without Kryo.
  */
 public class Slice {
-  /** Sketch precision: 2^12 registers, about 1.6% standard error; small sets stay exact-size lists. */
-  public static final int LG_K = 12;
-
   public long count;
   /** Latest event time in the slice. */
   public long lastTime = Long.MIN_VALUE;
@@ -27,8 +24,10 @@ public class Slice {
   public double[] max;
   public double[] last;
   public long[] lastAt;
-  /** One compact HLL sketch image per distinct field, null while the field has had no value. */
-  public byte[][] distinct;
+  /** Per distinct field, the sorted hashes of its values while few ({@link DistinctValues}). */
+  public long[][] distinctHashes;
+  /** Per distinct field, an HLL sketch image once the values outgrew the exact set; else null. */
+  public byte[][] distinctSketch;
 
   public Slice() {}
 
@@ -42,7 +41,9 @@ public class Slice {
     s.last = filled(numericFields, Double.NaN);
     s.lastAt = new long[numericFields];
     Arrays.fill(s.lastAt, Long.MIN_VALUE);
-    s.distinct = new byte[distinctFields][];
+    s.distinctHashes = new long[distinctFields][];
+    Arrays.fill(s.distinctHashes, DistinctValues.EMPTY);
+    s.distinctSketch = new byte[distinctFields][];
     return s;
   }
 
@@ -63,14 +64,21 @@ public class Slice {
         last[i] = v;
       }
     }
-    for (int i = 0; i < distinct.length; i++) {
+    for (int i = 0; i < distinctSketch.length; i++) {
       String v = e.categories[i];
       if (v == null) {
         continue;
       }
-      HllSketch sketch = distinct[i] == null ? new HllSketch(LG_K) : HllSketch.heapify(distinct[i]);
-      sketch.update(v);
-      distinct[i] = sketch.toCompactByteArray();
+      long h = DistinctValues.hash(v);
+      if (distinctSketch[i] != null) {
+        distinctSketch[i] = DistinctValues.addToSketch(distinctSketch[i], h);
+      } else {
+        distinctHashes[i] = DistinctValues.add(distinctHashes[i], h);
+        if (distinctHashes[i].length > DistinctValues.MAX_EXACT) {
+          distinctSketch[i] = DistinctValues.toSketch(distinctHashes[i]);
+          distinctHashes[i] = DistinctValues.EMPTY;
+        }
+      }
     }
   }
 

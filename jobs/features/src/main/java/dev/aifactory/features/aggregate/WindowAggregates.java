@@ -4,8 +4,6 @@ import dev.aifactory.features.definition.FeatureDef;
 import dev.aifactory.features.definition.FeatureView;
 import java.util.Arrays;
 import java.util.Map;
-import org.apache.datasketches.hll.HllSketch;
-import org.apache.datasketches.hll.Union;
 
 /**
  * A view's feature values at one time {@code T}: every window {@code [T - w, T)} merged from the
@@ -62,17 +60,6 @@ public final class WindowAggregates {
     return values;
   }
 
-  /** Whether any slice still lies in some window ending at or after {@code end}. */
-  public boolean anyInWindow(long end, Iterable<Long> sliceStarts) {
-    long oldestKept = end - view.maxWindowMillis();
-    for (long start : sliceStarts) {
-      if (start >= oldestKept) {
-        return true;
-      }
-    }
-    return false;
-  }
-
   /** One window's slices merged. */
   private static final class Merged {
     long count;
@@ -83,7 +70,7 @@ public final class WindowAggregates {
     final double[] max;
     final double[] last;
     final long[] lastAt;
-    final Union[] distinct;
+    final DistinctValues.Merge[] distinct;
 
     Merged(int numeric, int distinctFields) {
       sum = new double[numeric][];
@@ -97,7 +84,10 @@ public final class WindowAggregates {
       Arrays.fill(max, Double.NEGATIVE_INFINITY);
       Arrays.fill(last, Double.NaN);
       Arrays.fill(lastAt, Long.MIN_VALUE);
-      distinct = new Union[distinctFields];
+      distinct = new DistinctValues.Merge[distinctFields];
+      for (int i = 0; i < distinctFields; i++) {
+        distinct[i] = new DistinctValues.Merge();
+      }
     }
 
     void add(Slice s) {
@@ -114,11 +104,10 @@ public final class WindowAggregates {
         }
       }
       for (int i = 0; i < distinct.length; i++) {
-        if (s.distinct[i] != null) {
-          if (distinct[i] == null) {
-            distinct[i] = new Union(Slice.LG_K);
-          }
-          distinct[i].update(HllSketch.heapify(s.distinct[i]));
+        if (s.distinctSketch[i] != null) {
+          distinct[i].addSketch(s.distinctSketch[i]);
+        } else {
+          distinct[i].addExact(s.distinctHashes[i]);
         }
       }
     }
@@ -131,7 +120,7 @@ public final class WindowAggregates {
         case MIN -> present[field] == 0 ? Double.NaN : min[field];
         case MAX -> present[field] == 0 ? Double.NaN : max[field];
         case LAST -> present[field] == 0 ? Double.NaN : last[field];
-        case APPROX_DISTINCT -> distinct[field] == null ? 0 : Math.round(distinct[field].getEstimate());
+        case APPROX_DISTINCT -> distinct[field].estimate();
         case TIME_SINCE_LAST -> count == 0 ? Double.NaN : (end - lastTime) / 1000.0;
       };
     }

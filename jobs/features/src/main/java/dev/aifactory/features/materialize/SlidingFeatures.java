@@ -115,9 +115,10 @@ public final class SlidingFeatures extends KeyedProcessFunction<String, FeatureI
           past.add(t);
         }
       }
+      List<Map.Entry<Long, Slice>> held = load();
       for (long t : past) {
         corrections.inc();
-        emit(t, ctx.getCurrentKey(), out);
+        emit(t, ctx.getCurrentKey(), out, held);
       }
     }
   }
@@ -128,12 +129,27 @@ public final class SlidingFeatures extends KeyedProcessFunction<String, FeatureI
       dropExpiredState(time);
       return;
     }
-    Slice closing = slices.get(time - view.slideMillis());
-    boolean emittedRow = emit(time, ctx.getCurrentKey(), out);
-    if (emittedRow && closing != null) {
-      freshness.update(System.currentTimeMillis() - closing.lastTime);
+    List<Map.Entry<Long, Slice>> held = load();
+    boolean emittedRow = emit(time, ctx.getCurrentKey(), out, held);
+    if (emittedRow) {
+      for (Map.Entry<Long, Slice> slice : held) {
+        if (slice.getKey() == time - view.slideMillis()) {
+          freshness.update(System.currentTimeMillis() - slice.getValue().lastTime);
+        }
+      }
     }
-    dropExpiredState(time);
+  }
+
+  /**
+   * The entity's slices, read once per emission: with RocksDB each pass over map state reads and
+   * deserializes every entry, and an emission needs them for the expiry check and every window.
+   */
+  private List<Map.Entry<Long, Slice>> load() throws Exception {
+    List<Map.Entry<Long, Slice>> held = new ArrayList<>();
+    for (Map.Entry<Long, Slice> e : slices.entries()) {
+      held.add(Map.entry(e.getKey(), e.getValue()));
+    }
+    return held;
   }
 
   /** How long a slice is kept after it starts: every window, the TTL check and late corrections reach it. */
@@ -154,7 +170,8 @@ public final class SlidingFeatures extends KeyedProcessFunction<String, FeatureI
   }
 
   /** Emits the row valid from {@code time}, or a tombstone if the entity expired then; false if nothing to say. */
-  private boolean emit(long time, String entity, Collector<FeatureRow> out) throws Exception {
+  private boolean emit(long time, String entity, Collector<FeatureRow> out, List<Map.Entry<Long, Slice>> held)
+      throws Exception {
     if (view.allowedLatenessMillis() > 0) {
       // Remembered even when nothing is emitted: a late event may give this time a value.
       emitted.put(time, true);
@@ -163,7 +180,7 @@ public final class SlidingFeatures extends KeyedProcessFunction<String, FeatureI
     Long latest = latestValidFrom.value();
     boolean isLatest = latest == null || time >= latest;
     FeatureRow row;
-    if (expiredAt(time)) {
+    if (expiredAt(time, held)) {
       if (!Boolean.TRUE.equals(live.value()) || !isLatest) {
         return false;
       }
@@ -171,7 +188,7 @@ public final class SlidingFeatures extends KeyedProcessFunction<String, FeatureI
       tombstones.inc();
       row = new FeatureRow(entity, time, now, true, null);
     } else {
-      row = new FeatureRow(entity, time, now, false, aggregates.at(time, slices.entries()));
+      row = new FeatureRow(entity, time, now, false, aggregates.at(time, held));
       if (isLatest) {
         live.update(true);
       }
@@ -191,8 +208,9 @@ public final class SlidingFeatures extends KeyedProcessFunction<String, FeatureI
   }
 
   /** Expired at {@code time}: no event in {@code [time - ttl, time)}. */
-  private boolean expiredAt(long time) throws Exception {
-    for (long start : slices.keys()) {
+  private boolean expiredAt(long time, List<Map.Entry<Long, Slice>> held) {
+    for (Map.Entry<Long, Slice> slice : held) {
+      long start = slice.getKey();
       if (start >= time - view.ttlMillis() && start + view.slideMillis() <= time) {
         return false;
       }
