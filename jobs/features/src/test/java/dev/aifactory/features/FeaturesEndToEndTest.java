@@ -96,7 +96,7 @@ class FeaturesEndToEndTest {
           "--flink.execution.checkpointing.interval", "1s",
           // Frequent watermarks, so the events held back to the end of the topic arrive late.
           "--flink.pipeline.auto-watermark-interval", "5ms",
-          "--flink.state.backend.type", "hashmap");
+          "--flink.state.backend.type", "rocksdb");
       StreamExecutionEnvironment env = FeaturesJobMain.environment(streaming);
       env.setParallelism(2);
       FeaturesJobMain.define(env, streaming, view);

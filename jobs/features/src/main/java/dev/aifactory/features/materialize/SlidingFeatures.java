@@ -1,14 +1,14 @@
 package dev.aifactory.features.materialize;
 
 import dev.aifactory.features.aggregate.Slice;
+import dev.aifactory.features.aggregate.SliceSet;
+import dev.aifactory.features.aggregate.SliceSetSerializer;
 import dev.aifactory.features.aggregate.WindowAggregates;
 import dev.aifactory.features.definition.FeatureView;
 import dev.aifactory.features.model.DroppedEvent;
 import dev.aifactory.features.model.FeatureInput;
 import dev.aifactory.features.model.FeatureRow;
-import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -16,7 +16,6 @@ import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Histogram;
@@ -29,8 +28,8 @@ import org.apache.flink.util.OutputTag;
 /**
  * Materializes one feature view per entity (the key) in event time.
  *
- * <p>Events go into slide-long slices of partial aggregates (keyed state, RocksDB in
- * production); the value at time {@code T} merges the slices of {@code [T - w, T)} for each
+ * <p>Events go into slide-long slices of partial aggregates, all of an entity's slices one
+ * value in keyed state (RocksDB in production); the value at time {@code T} merges the slices of {@code [T - w, T)} for each
  * window {@code w}. Emission times are event-time timers, the same set in streaming and batch:
  * for an event in slice {@code s}, the end of its slice ({@code s + slide}, new data enters
  * every window), the moment it leaves each window ({@code s + w + slide}: features decay with
@@ -49,7 +48,7 @@ public final class SlidingFeatures extends KeyedProcessFunction<String, FeatureI
 
   private final FeatureView view;
   private transient WindowAggregates aggregates;
-  private transient MapState<Long, Slice> slices;
+  private transient ValueState<SliceSet> slices;
   /** Emission times still within reach of a late event, for corrections. */
   private transient MapState<Long, Boolean> emitted;
   private transient ValueState<Long> latestValidFrom;
@@ -67,7 +66,7 @@ public final class SlidingFeatures extends KeyedProcessFunction<String, FeatureI
   @Override
   public void open(OpenContext openContext) {
     aggregates = new WindowAggregates(view);
-    slices = getRuntimeContext().getMapState(new MapStateDescriptor<>("slices", Types.LONG, TypeInformation.of(Slice.class)));
+    slices = getRuntimeContext().getState(new ValueStateDescriptor<>("slices", SliceSetSerializer.INSTANCE));
     emitted = getRuntimeContext().getMapState(new MapStateDescriptor<>("emitted-times", Types.LONG, Types.BOOLEAN));
     latestValidFrom = getRuntimeContext().getState(new ValueStateDescriptor<>("latest-valid-from", Types.LONG));
     live = getRuntimeContext().getState(new ValueStateDescriptor<>("live", Types.BOOLEAN));
@@ -91,12 +90,9 @@ public final class SlidingFeatures extends KeyedProcessFunction<String, FeatureI
     }
     long slide = view.slideMillis();
     long start = Math.floorDiv(e.eventTime, slide) * slide;
-    Slice slice = slices.get(start);
-    if (slice == null) {
-      slice = Slice.empty(view.numericFields().size(), view.distinctFields().size());
-    }
-    slice.add(e);
-    slices.put(start, slice);
+    SliceSet held = held();
+    held.getOrCreate(start, view.numericFields().size(), view.distinctFields().size()).add(e);
+    slices.update(held);
 
     // Cleanup runs 1 ms after the slice's last use: off the slide grid, so it never emits.
     ctx.timerService().registerEventTimeTimer(start + retentionMillis() + 1);
@@ -115,7 +111,6 @@ public final class SlidingFeatures extends KeyedProcessFunction<String, FeatureI
           past.add(t);
         }
       }
-      List<Map.Entry<Long, Slice>> held = load();
       for (long t : past) {
         corrections.inc();
         emit(t, ctx.getCurrentKey(), out, held);
@@ -129,27 +124,18 @@ public final class SlidingFeatures extends KeyedProcessFunction<String, FeatureI
       dropExpiredState(time);
       return;
     }
-    List<Map.Entry<Long, Slice>> held = load();
+    SliceSet held = held();
     boolean emittedRow = emit(time, ctx.getCurrentKey(), out, held);
-    if (emittedRow) {
-      for (Map.Entry<Long, Slice> slice : held) {
-        if (slice.getKey() == time - view.slideMillis()) {
-          freshness.update(System.currentTimeMillis() - slice.getValue().lastTime);
-        }
-      }
+    Slice closing = held.get(time - view.slideMillis());
+    if (emittedRow && closing != null) {
+      freshness.update(System.currentTimeMillis() - closing.lastTime);
     }
   }
 
-  /**
-   * The entity's slices, read once per emission: with RocksDB each pass over map state reads and
-   * deserializes every entry, and an emission needs them for the expiry check and every window.
-   */
-  private List<Map.Entry<Long, Slice>> load() throws Exception {
-    List<Map.Entry<Long, Slice>> held = new ArrayList<>();
-    for (Map.Entry<Long, Slice> e : slices.entries()) {
-      held.add(Map.entry(e.getKey(), e.getValue()));
-    }
-    return held;
+  /** The entity's slices (one state read), empty if it has none. */
+  private SliceSet held() throws Exception {
+    SliceSet held = slices.value();
+    return held == null ? new SliceSet() : held;
   }
 
   /** How long a slice is kept after it starts: every window, the TTL check and late corrections reach it. */
@@ -170,8 +156,7 @@ public final class SlidingFeatures extends KeyedProcessFunction<String, FeatureI
   }
 
   /** Emits the row valid from {@code time}, or a tombstone if the entity expired then; false if nothing to say. */
-  private boolean emit(long time, String entity, Collector<FeatureRow> out, List<Map.Entry<Long, Slice>> held)
-      throws Exception {
+  private boolean emit(long time, String entity, Collector<FeatureRow> out, SliceSet held) throws Exception {
     if (view.allowedLatenessMillis() > 0) {
       // Remembered even when nothing is emitted: a late event may give this time a value.
       emitted.put(time, true);
@@ -188,7 +173,7 @@ public final class SlidingFeatures extends KeyedProcessFunction<String, FeatureI
       tombstones.inc();
       row = new FeatureRow(entity, time, now, true, null);
     } else {
-      row = new FeatureRow(entity, time, now, false, aggregates.at(time, held));
+      row = new FeatureRow(entity, time, now, false, aggregates.at(time, held.entries()));
       if (isLatest) {
         live.update(true);
       }
@@ -208,8 +193,8 @@ public final class SlidingFeatures extends KeyedProcessFunction<String, FeatureI
   }
 
   /** Expired at {@code time}: no event in {@code [time - ttl, time)}. */
-  private boolean expiredAt(long time, List<Map.Entry<Long, Slice>> held) {
-    for (Map.Entry<Long, Slice> slice : held) {
+  private boolean expiredAt(long time, SliceSet held) {
+    for (Map.Entry<Long, Slice> slice : held.entries()) {
       long start = slice.getKey();
       if (start >= time - view.ttlMillis() && start + view.slideMillis() <= time) {
         return false;
@@ -223,26 +208,21 @@ public final class SlidingFeatures extends KeyedProcessFunction<String, FeatureI
    * late event can no longer correct; clears the entity once nothing is left.
    */
   private void dropExpiredState(long time) throws Exception {
-    long keep = retentionMillis();
-    List<Long> old = new ArrayList<>();
-    for (long start : slices.keys()) {
-      if (start < time - keep) {
-        old.add(start);
-      }
-    }
-    for (long start : old) {
-      slices.remove(start);
-    }
+    SliceSet held = held();
+    held.dropBefore(time - retentionMillis());
     Iterator<Map.Entry<Long, Boolean>> times = emitted.iterator();
     while (times.hasNext()) {
       if (times.next().getKey() < time - view.allowedLatenessMillis() - view.slideMillis()) {
         times.remove();
       }
     }
-    if (slices.isEmpty()) {
+    if (held.isEmpty()) {
+      slices.clear();
       emitted.clear();
       latestValidFrom.clear();
       live.clear();
+    } else {
+      slices.update(held);
     }
   }
 }
