@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** The {@code factory} command: one entry point for the local stack, the generator and the jobs. */
 @Command(name = "factory", mixinStandardHelpOptions = true, version = "AI Factory 0.1.0",
     description = "Stateful Flink jobs that turn raw events into governed features, scores and costs.",
-    subcommands = {DemoCommand.class, GenerateCommand.class, RunCommand.class, TrainingSetCommand.class})
+    subcommands = {DemoCommand.class, GenerateCommand.class, RunCommand.class, TrainingSetCommand.class,
+        ConsistencyCommand.class})
 public final class Factory implements Runnable {
 
   @Override

@@ -99,8 +99,13 @@ public final class LocalKafka implements AutoCloseable {
 
   /** Everything a topic holds now, from the beginning of every partition. */
   public List<ConsumerRecord<byte[], byte[]>> readTopic(String topic) {
+    return readTopic(bootstrapServers(), topic);
+  }
+
+  /** Everything a topic of any Kafka cluster holds now, from the beginning of every partition. */
+  public static List<ConsumerRecord<byte[], byte[]>> readTopic(String bootstrap, String topic) {
     Properties p = new Properties();
-    p.put("bootstrap.servers", bootstrapServers());
+    p.put("bootstrap.servers", bootstrap);
     try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
       List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
           .map(info -> new TopicPartition(topic, info.partition())).toList();

@@ -7,6 +7,7 @@ import dev.aifactory.common.JobConfig;
 import dev.aifactory.common.generator.GeneratedMessage;
 import dev.aifactory.common.generator.GeneratorSettings;
 import dev.aifactory.common.generator.PaymentsGenerator;
+import dev.aifactory.features.consistency.OnlineOfflineConsistency;
 import dev.aifactory.features.definition.FeatureView;
 import dev.aifactory.features.definition.FeatureViews;
 import dev.aifactory.features.sink.FeatureTables;
@@ -21,6 +22,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -134,8 +136,33 @@ class FeaturesEndToEndTest {
       assertThat(IcebergGenericsCount(IcebergCatalogs.local(streamingWarehouse).loadCatalog(), FeatureTables.LATE))
           .as("no event was later than the allowed lateness").isZero();
 
-      checkOnlineTopic(kafka.readTopic("features.card_id"), streamed, view);
+      List<ConsumerRecord<byte[], byte[]>> online = kafka.readTopic("features.card_id");
+      checkOnlineTopic(online, streamed, view);
+      checkConsistency(online, IcebergCatalogs.local(streamingWarehouse).loadCatalog(), view);
     }
+  }
+
+  /**
+   * The consistency check finds no difference between what the online topic served and the
+   * features recomputed from silver, and finds the one value we corrupt.
+   */
+  static void checkConsistency(List<ConsumerRecord<byte[], byte[]>> online, Catalog catalog, FeatureView view)
+      throws Exception {
+    List<Map.Entry<byte[], byte[]>> messages = online.stream()
+        .<Map.Entry<byte[], byte[]>>map(m -> new AbstractMap.SimpleEntry<>(m.key(), m.value())).toList();
+    var served = OnlineOfflineConsistency.newestVectors(view, messages);
+    Table silver = catalog.loadTable(TableIdentifier.of("silver", "transactions"));
+    var report = OnlineOfflineConsistency.check(view, served, silver, 1_000, 1);
+    assertThat(report.compared()).isEqualTo(served.size()).isPositive();
+    assertThat(report.mismatches().values()).as(OnlineOfflineConsistency.format(report)).allMatch(n -> n == 0);
+
+    String card = served.keySet().iterator().next();
+    var v = served.get(card);
+    Map<String, Object> wrong = new java.util.LinkedHashMap<>(v.values());
+    wrong.put("tx_count_1h", 999L);
+    served.put(card, new OnlineOfflineConsistency.OnlineVector(card, v.validFrom(), wrong));
+    var corrupted = OnlineOfflineConsistency.check(view, served, silver, 1_000, 1);
+    assertThat(corrupted.mismatches()).containsEntry("tx_count_1h", 1L).containsEntry("amount_sum_1h", 0L);
   }
 
   /** v3 transactions from the generator, decoded to the contract: what silver holds. */

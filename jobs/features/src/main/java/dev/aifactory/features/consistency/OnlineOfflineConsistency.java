@@ -1,0 +1,152 @@
+package dev.aifactory.features.consistency;
+
+import dev.aifactory.features.aggregate.SliceSet;
+import dev.aifactory.features.aggregate.WindowAggregates;
+import dev.aifactory.features.definition.FeatureDef;
+import dev.aifactory.features.definition.FeatureView;
+import dev.aifactory.features.model.FeatureInput;
+import dev.aifactory.features.sink.OnlineSchema;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.message.BinaryMessageDecoder;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.data.IcebergGenerics;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.expressions.Expressions;
+import org.apache.iceberg.io.CloseableIterable;
+
+/**
+ * Online/offline consistency, Chronon's way: take what the online topic serves for a sample of
+ * entities (each entity's newest vector), recompute the same features offline from the silver
+ * table as of the same {@code valid_from}, and report per feature how often they differ. A lost,
+ * duplicated or too-late event shows up as a mismatch in the features whose windows it touches.
+ */
+public final class OnlineOfflineConsistency {
+
+  private OnlineOfflineConsistency() {}
+
+  /** One entity's vector as the online topic serves it. */
+  public record OnlineVector(String entity, long validFrom, Map<String, Object> values) {}
+
+  /** Mismatches per feature over the compared vectors. */
+  public record Report(int compared, Map<String, Long> mismatches, List<String> examples) {
+    public double rate(String feature) {
+      return compared == 0 ? 0 : mismatches.getOrDefault(feature, 0L) / (double) compared;
+    }
+  }
+
+  /**
+   * The newest vector served per entity from the online topic's messages (key, value), in
+   * order; a tombstone ends serving but keeps the last vector served before it, which is still
+   * what to check.
+   */
+  public static Map<String, OnlineVector> newestVectors(FeatureView view, List<Map.Entry<byte[], byte[]>> messages)
+      throws Exception {
+    BinaryMessageDecoder<GenericData.Record> decoder = new BinaryMessageDecoder<>(GenericData.get(), OnlineSchema.of(view));
+    Map<String, OnlineVector> newest = new HashMap<>();
+    for (Map.Entry<byte[], byte[]> m : messages) {
+      String entity = new String(m.getKey(), java.nio.charset.StandardCharsets.UTF_8);
+      if (m.getValue() == null) {
+        continue;
+      }
+      GenericData.Record r = decoder.decode(m.getValue());
+      Map<String, Object> values = new LinkedHashMap<>();
+      view.features().forEach(f -> values.put(f.name(), r.get(f.name())));
+      OnlineVector v = new OnlineVector(entity, (Long) r.get("valid_from"), values);
+      OnlineVector before = newest.get(entity);
+      if (before == null || v.validFrom() >= before.validFrom()) {
+        newest.put(entity, v);
+      }
+    }
+    return newest;
+  }
+
+  /**
+   * Compares up to {@code sample} entities' online vectors with the features recomputed from
+   * {@code silver} (the view's source table) by the view's own aggregation code.
+   */
+  public static Report check(FeatureView view, Map<String, OnlineVector> online, Table silver, int sample, long seed)
+      throws Exception {
+    List<String> entities = new ArrayList<>(online.keySet());
+    Collections.sort(entities);
+    Collections.shuffle(entities, new Random(seed));
+    Set<String> chosen = Set.copyOf(entities.subList(0, Math.min(sample, entities.size())));
+    Map<String, List<FeatureInput>> events = readEvents(view, silver, chosen);
+
+    WindowAggregates aggregates = new WindowAggregates(view);
+    Map<String, Long> mismatches = new LinkedHashMap<>();
+    view.features().forEach(f -> mismatches.put(f.name(), 0L));
+    List<String> examples = new ArrayList<>();
+    for (String entity : chosen) {
+      OnlineVector served = online.get(entity);
+      SliceSet slices = new SliceSet();
+      long slide = view.slideMillis();
+      for (FeatureInput e : events.getOrDefault(entity, List.of())) {
+        slices.getOrCreate(Math.floorDiv(e.eventTime, slide) * slide, view.numericFields().size(),
+            view.distinctFields().size()).add(e);
+      }
+      double[] offline = aggregates.at(served.validFrom(), slices.entries());
+      for (int f = 0; f < offline.length; f++) {
+        FeatureDef def = view.features().get(f);
+        Object value = served.values().get(def.name());
+        double online1 = value == null ? Double.NaN : ((Number) value).doubleValue();
+        if (Double.compare(online1, offline[f]) != 0) {
+          mismatches.merge(def.name(), 1L, Long::sum);
+          if (examples.size() < 10) {
+            examples.add(entity + "@" + served.validFrom() + " " + def.name() + ": online " + online1 + ", offline " + offline[f]);
+          }
+        }
+      }
+    }
+    return new Report(chosen.size(), mismatches, examples);
+  }
+
+  private static Map<String, List<FeatureInput>> readEvents(FeatureView view, Table silver, Set<String> entities)
+      throws Exception {
+    Map<String, List<FeatureInput>> out = new HashMap<>();
+    var scan = IcebergGenerics.read(silver).where(Expressions.in(view.entity(), entities.toArray()));
+    try (CloseableIterable<Record> rows = scan.build()) {
+      for (Record r : rows) {
+        FeatureInput input = input(view, r);
+        if (input != null) {
+          out.computeIfAbsent(input.entity, k -> new ArrayList<>()).add(input);
+        }
+      }
+    }
+    return out;
+  }
+
+  /** A silver row as the view reads it; null if the view's filter leaves it out. */
+  static FeatureInput input(FeatureView view, Record r) {
+    if (view.filterField() != null) {
+      Object v = r.getField(view.filterField());
+      if (v == null || !view.filterValues().contains(v.toString())) {
+        return null;
+      }
+    }
+    double[] numbers = view.numericFields().stream()
+        .mapToDouble(f -> r.getField(f) == null ? Double.NaN : ((Number) r.getField(f)).doubleValue()).toArray();
+    String[] categories = view.distinctFields().stream()
+        .map(f -> r.getField(f) == null ? null : r.getField(f).toString()).toArray(String[]::new);
+    long time = ((OffsetDateTime) r.getField(view.eventTimeField())).toInstant().toEpochMilli();
+    return new FeatureInput((String) r.getField(view.entity()), String.valueOf(r.getField(view.eventIdField())), time,
+        numbers, categories);
+  }
+
+  /** A readable summary, one line per feature. */
+  public static String format(Report report) {
+    return "compared " + report.compared() + " entities\n" + report.mismatches().keySet().stream()
+        .map(f -> String.format("  %-24s mismatch rate %.4f (%d)", f, report.rate(f), report.mismatches().get(f)))
+        .collect(Collectors.joining("\n"))
+        + (report.examples().isEmpty() ? "" : "\nexamples:\n  " + String.join("\n  ", report.examples()));
+  }
+}
