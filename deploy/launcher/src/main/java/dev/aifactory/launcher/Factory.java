@@ -16,6 +16,8 @@ public final class Factory implements Runnable {
   }
 
   public static void main(String[] args) {
-    System.exit(new CommandLine(new Factory()).execute(args));
+    // Job options are free --key value pairs handed to the job's configuration (run, training-set,
+    // consistency), not options picocli knows.
+    System.exit(new CommandLine(new Factory()).setUnmatchedOptionsArePositionalParams(true).execute(args));
   }
 }

@@ -2,6 +2,7 @@ package dev.aifactory.launcher;
 
 import dev.aifactory.features.FeaturesJobMain;
 import dev.aifactory.ingest.IngestJobMain;
+import dev.aifactory.savepoints.FeatureStateBootstrapMain;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -12,7 +13,7 @@ import picocli.CommandLine.Parameters;
     description = "Run a job on a local Flink in this process. Job options are --key value pairs (see the job's defaults).")
 final class RunCommand implements Callable<Integer> {
 
-  @Parameters(index = "0", description = "The job: ingest or features.")
+  @Parameters(index = "0", description = "The job: ingest, features, or bootstrap-features (a features savepoint from silver).")
   String job;
 
   @Parameters(index = "1..*", arity = "0..*", description = "Job options, for example --kafka.bootstrap.servers host:9092.")
@@ -24,8 +25,9 @@ final class RunCommand implements Callable<Integer> {
     switch (job) {
       case "ingest" -> IngestJobMain.main(args);
       case "features" -> FeaturesJobMain.main(args);
+      case "bootstrap-features" -> FeatureStateBootstrapMain.main(args);
       default -> {
-        System.err.println("unknown job '" + job + "'; known: ingest, features");
+        System.err.println("unknown job '" + job + "'; known: ingest, features, bootstrap-features");
         return 2;
       }
     }

@@ -44,7 +44,7 @@ public final class FeaturesTopology {
     SingleOutputStreamOperator<FeatureRow> rows = inputs
         .keyBy(i -> i.entity)
         .process(new SlidingFeatures(view))
-        .uid("sliding-features-" + view.id()).name("sliding features " + view.id());
+        .uid(operatorUid(view)).name("sliding features " + view.id());
     DataStream<FeatureRow> inRange = validFromMin == Long.MIN_VALUE && validFromMax == Long.MAX_VALUE
         ? rows
         : rows.filter(r -> r.validFrom >= validFromMin && r.validFrom < validFromMax)
@@ -52,6 +52,11 @@ public final class FeaturesTopology {
     sinks.history(inRange);
     sinks.online(inRange.filter(r -> r.latest).uid("newest-" + view.id()).name("newest rows"));
     sinks.dropped(rows.getSideOutput(SlidingFeatures.DROPPED).union(inputs.getSideOutput(UNREADABLE)));
+  }
+
+  /** The uid of the view's operator: its state in savepoints is found by it. */
+  public static String operatorUid(FeatureView view) {
+    return "sliding-features-" + view.id();
   }
 
   static final class SplitUnreadable extends ProcessFunction<SourceRecord, FeatureInput> {

@@ -66,10 +66,10 @@ public final class SlidingFeatures extends KeyedProcessFunction<String, FeatureI
   @Override
   public void open(OpenContext openContext) {
     aggregates = new WindowAggregates(view);
-    slices = getRuntimeContext().getState(new ValueStateDescriptor<>("slices", SliceSetSerializer.INSTANCE));
-    emitted = getRuntimeContext().getMapState(new MapStateDescriptor<>("emitted-times", Types.LONG, Types.BOOLEAN));
-    latestValidFrom = getRuntimeContext().getState(new ValueStateDescriptor<>("latest-valid-from", Types.LONG));
-    live = getRuntimeContext().getState(new ValueStateDescriptor<>("live", Types.BOOLEAN));
+    slices = getRuntimeContext().getState(slicesState());
+    emitted = getRuntimeContext().getMapState(emittedState());
+    latestValidFrom = getRuntimeContext().getState(latestValidFromState());
+    live = getRuntimeContext().getState(liveState());
     MetricGroup metrics = getRuntimeContext().getMetricGroup().addGroup("features").addGroup("view", view.id());
     late = metrics.counter("lateDropped");
     corrections = metrics.counter("corrections");
@@ -94,10 +94,9 @@ public final class SlidingFeatures extends KeyedProcessFunction<String, FeatureI
     held.getOrCreate(start, view.numericFields().size(), view.distinctFields().size()).add(e);
     slices.update(held);
 
-    // Cleanup runs 1 ms after the slice's last use: off the slide grid, so it never emits.
-    ctx.timerService().registerEventTimeTimer(start + retentionMillis() + 1);
+    ctx.timerService().registerEventTimeTimer(cleanupTime(view, start));
     TreeSet<Long> past = new TreeSet<>();
-    for (long t : emissionTimes(start)) {
+    for (long t : emissionTimes(view, start)) {
       if (t > watermark) {
         ctx.timerService().registerEventTimeTimer(t);
       } else {
@@ -138,12 +137,36 @@ public final class SlidingFeatures extends KeyedProcessFunction<String, FeatureI
     return held == null ? new SliceSet() : held;
   }
 
+  // State and timers, public so the savepoint bootstrap (savepoints/) writes what this reads.
+
+  public static ValueStateDescriptor<SliceSet> slicesState() {
+    return new ValueStateDescriptor<>("slices", SliceSetSerializer.INSTANCE);
+  }
+
+  public static MapStateDescriptor<Long, Boolean> emittedState() {
+    return new MapStateDescriptor<>("emitted-times", Types.LONG, Types.BOOLEAN);
+  }
+
+  public static ValueStateDescriptor<Long> latestValidFromState() {
+    return new ValueStateDescriptor<>("latest-valid-from", Types.LONG);
+  }
+
+  public static ValueStateDescriptor<Boolean> liveState() {
+    return new ValueStateDescriptor<>("live", Types.BOOLEAN);
+  }
+
   /** How long a slice is kept after it starts: every window, the TTL check and late corrections reach it. */
-  private long retentionMillis() {
+  static long retentionMillis(FeatureView view) {
     return Math.max(view.maxWindowMillis(), view.ttlMillis()) + view.allowedLatenessMillis() + view.slideMillis();
   }
 
-  private long[] emissionTimes(long start) {
+  /** When the slice starting at {@code start} is dropped: 1 ms after its last use, off the slide grid, so it never emits. */
+  public static long cleanupTime(FeatureView view, long start) {
+    return start + retentionMillis(view) + 1;
+  }
+
+  /** The emission times a slice starting at {@code start} calls for: its end, leaving each window, its TTL. */
+  public static long[] emissionTimes(FeatureView view, long start) {
     long slide = view.slideMillis();
     long[] windows = view.windows();
     long[] times = new long[windows.length + 2];
@@ -209,7 +232,7 @@ public final class SlidingFeatures extends KeyedProcessFunction<String, FeatureI
    */
   private void dropExpiredState(long time) throws Exception {
     SliceSet held = held();
-    held.dropBefore(time - retentionMillis());
+    held.dropBefore(time - retentionMillis(view));
     Iterator<Map.Entry<Long, Boolean>> times = emitted.iterator();
     while (times.hasNext()) {
       if (times.next().getKey() < time - view.allowedLatenessMillis() - view.slideMillis()) {
