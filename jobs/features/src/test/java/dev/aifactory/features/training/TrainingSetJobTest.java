@@ -9,6 +9,7 @@ import dev.aifactory.common.JobConfig;
 import dev.aifactory.features.TestViews;
 import dev.aifactory.features.definition.FeatureView;
 import dev.aifactory.features.sink.FeatureTables;
+import dev.aifactory.features.sql.FeatureViewSql;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -17,7 +18,12 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.flink.api.common.RuntimeExecutionMode;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.DataFiles;
@@ -25,11 +31,13 @@ import org.apache.iceberg.FileFormat;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.data.GenericAppenderFactory;
 import org.apache.iceberg.data.GenericRecord;
 import org.apache.iceberg.data.IcebergGenerics;
 import org.apache.iceberg.data.Record;
+import org.apache.iceberg.flink.FlinkCatalog;
 import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.io.FileAppender;
 import org.apache.iceberg.io.OutputFile;
@@ -73,7 +81,8 @@ class TrainingSetJobTest {
         historyRow(history.schema(), "c1", 60, 65, false, 2),
         historyRow(history.schema(), "c1", 60, 180, false, 3),
         historyRow(history.schema(), "c1", 120, 125, false, 4),
-        historyRow(history.schema(), "c1", 240, 245, true, 0)));
+        historyRow(history.schema(), "c1", 240, 245, true, 0),
+        historyRow(history.schema(), "c3", 120, 125, false, 7)));
 
     Schema events = new Schema(
         Types.NestedField.required(1, "event_id", Types.StringType.get()),
@@ -140,6 +149,32 @@ class TrainingSetJobTest {
     // at-10:00:02 was ingested at once, before the row valid from 10:00 was emitted (10:00:05).
     assertThat(rows.get("at-10:00:02").getField("count_2m")).isNull();
     assertThat(rows.get("just-before-10:01").getField("count_2m")).isEqualTo(1L);
+  }
+
+  @Test
+  void theSqlGeneratedFromTheViewReadsTheNewestAndThePointInTimeRows() throws Exception {
+    Configuration flink = new Configuration();
+    flink.set(ExecutionOptions.RUNTIME_MODE, RuntimeExecutionMode.BATCH);
+    StreamTableEnvironment tables = StreamTableEnvironment.create(StreamExecutionEnvironment.getExecutionEnvironment(flink));
+    tables.registerCatalog("ice", new FlinkCatalog("ice", "default", Namespace.empty(), IcebergCatalogs.local(warehouse),
+        Map.of(), false, -1));
+    tables.executeSql(FeatureViewSql.latestView(VIEW, "ice"));
+    assertThat(counts(tables, "SELECT card_id, count_2m FROM " + FeatureViewSql.latestViewName(VIEW)))
+        .as("c1 expired at 10:04; c3 is live").containsExactly(Map.entry("c3", 7L));
+    assertThat(counts(tables, FeatureViewSql.asOf(VIEW, "ice", T0.plusSeconds(90), null)))
+        .as("at 10:01:30, as corrected").containsEntry("c1", 3L).doesNotContainKey("c3");
+    assertThat(counts(tables, FeatureViewSql.asOf(VIEW, "ice", T0.plusSeconds(90), T0.plusSeconds(120))))
+        .as("as known at 10:02, before the correction").containsEntry("c1", 2L);
+    assertThat(counts(tables, FeatureViewSql.asOf(VIEW, "ice", T0.plusSeconds(300), null)))
+        .as("c1 expired at 10:04").containsOnlyKeys("c3");
+  }
+
+  static Map<String, Long> counts(StreamTableEnvironment tables, String sql) throws Exception {
+    Map<String, Long> out = new HashMap<>();
+    try (var rows = tables.executeSql(sql).collect()) {
+      rows.forEachRemaining(r -> out.put((String) r.getField("card_id"), (Long) r.getField("count_2m")));
+    }
+    return out;
   }
 
   static OffsetDateTime at(long secondsAfterT0) {
