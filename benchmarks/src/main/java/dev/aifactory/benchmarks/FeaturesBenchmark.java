@@ -95,6 +95,8 @@ public final class FeaturesBenchmark {
     int parallelism = cli.getInt("parallelism", 2);
     List<String> variants = List.of(cli.get("variants", String.join(",", VARIANTS)).split(","));
     Path results = Path.of(cli.get("results", "results"));
+    int rate = cli.getInt("freshness-rate", 100);
+    int freshnessSeconds = cli.getInt("freshness-seconds", 150);
     Path work = Files.createTempDirectory("features-bench");
     FeatureView view = FeatureViews.parse(VIEW);
 
@@ -130,8 +132,17 @@ public final class FeaturesBenchmark {
               round >= 1 ? "round  " : "warm-up", round, variant, run.seconds, events / run.seconds, run.maxStateBytes, cpu);
         }
       }
+      Map<String, Map<String, Double>> freshness = new LinkedHashMap<>();
+      if (rate > 0) {
+        freshness.put("features_job", freshnessOfJob(kafka, view, parallelism, work.resolve("fresh-job"), rate,
+            freshnessSeconds, cards));
+        freshness.put("sql_hop", freshnessOfHop(kafka, parallelism, work.resolve("fresh-hop"), rate, freshnessSeconds, cards));
+        freshness.forEach((variant, f) -> System.out.printf("freshness %-14s p50 %,.0f ms  p99 %,.0f ms  (%,.0f samples)%n",
+            variant, f.get("p50_ms"), f.get("p99_ms"), f.get("samples")));
+      }
       if (seconds.keySet().containsAll(VARIANTS)) {
-        report(results, events, cards, span, parallelism, rounds, warmups, seconds, stateBytes, cpuSeconds);
+        report(results, events, cards, span, parallelism, rounds, warmups, seconds, stateBytes, cpuSeconds, freshness,
+            rate, freshnessSeconds);
       }
     }
   }
@@ -191,14 +202,7 @@ public final class FeaturesBenchmark {
   static Run runSql(String bootstrap, int parallelism, Path checkpoints, boolean over) throws Exception {
     StreamTableEnvironment tables = StreamTableEnvironment.create(environment(parallelism, checkpoints));
     tables.getConfig().set("table.local-time-zone", "UTC");
-    tables.executeSql("CREATE TEMPORARY TABLE tx (\n"
-        + "  event_id STRING NOT NULL, card_id STRING NOT NULL, merchant_id STRING, amount DOUBLE NOT NULL,\n"
-        + "  currency STRING NOT NULL, event_time TIMESTAMP(3) NOT NULL, channel STRING, geo_country STRING,\n"
-        + "  geo_lat DOUBLE, geo_lon DOUBLE, ip_address STRING, device_id STRING,\n"
-        + "  WATERMARK FOR event_time AS event_time - INTERVAL '30' SECOND\n"
-        + ") WITH ('connector'='kafka', 'topic'='" + TOPIC_PLAIN + "', 'properties.bootstrap.servers'='" + bootstrap + "',\n"
-        + "  'properties.group.id'='bench-sql-" + System.nanoTime() + "', 'scan.startup.mode'='earliest-offset',\n"
-        + "  'scan.bounded.mode'='latest-offset', 'format'='avro')");
+    tables.executeSql(txTable(bootstrap, TOPIC_PLAIN, true));
     tables.executeSql("CREATE TEMPORARY TABLE out_10m (card_id STRING, t TIMESTAMP(3), tx_count BIGINT)"
         + " WITH ('connector'='blackhole')");
     tables.executeSql("CREATE TEMPORARY TABLE out_1h (card_id STRING, t TIMESTAMP(3), tx_count BIGINT, amount_sum DOUBLE)"
@@ -228,6 +232,19 @@ public final class FeaturesBenchmark {
     }
     long start = System.nanoTime();
     return untilDone(set.execute().getJobClient().orElseThrow(), start, checkpoints);
+  }
+
+  /** The silver events as a Flink SQL table over a bare-Avro topic, with 30 s out-of-orderness like the job. */
+  static String txTable(String bootstrap, String topic, boolean bounded) {
+    return "CREATE TEMPORARY TABLE tx (\n"
+        + "  event_id STRING NOT NULL, card_id STRING NOT NULL, merchant_id STRING, amount DOUBLE NOT NULL,\n"
+        + "  currency STRING NOT NULL, event_time TIMESTAMP(3) NOT NULL, channel STRING, geo_country STRING,\n"
+        + "  geo_lat DOUBLE, geo_lon DOUBLE, ip_address STRING, device_id STRING,\n"
+        + "  WATERMARK FOR event_time AS event_time - INTERVAL '30' SECOND\n"
+        + ") WITH ('connector'='kafka', 'topic'='" + topic + "', 'properties.bootstrap.servers'='" + bootstrap + "',\n"
+        + "  'properties.group.id'='bench-sql-" + System.nanoTime() + "', 'scan.startup.mode'='earliest-offset',\n"
+        + (bounded ? "  'scan.bounded.mode'='latest-offset',\n" : "")
+        + "  'format'='avro')";
   }
 
   /** Waits for the bounded job to finish, sampling the size of its newest checkpoint meanwhile. */
@@ -274,7 +291,11 @@ public final class FeaturesBenchmark {
   }
 
   private static StreamExecutionEnvironment environment(int parallelism, Path checkpoints) {
-    Configuration conf = new Configuration();
+    return environment(parallelism, checkpoints, new Configuration());
+  }
+
+  private static StreamExecutionEnvironment environment(int parallelism, Path checkpoints, Configuration extra) {
+    Configuration conf = new Configuration(extra);
     conf.setString("execution.checkpointing.interval", "2s");
     conf.setString("execution.checkpointing.dir", checkpoints.toUri().toString());
     conf.setString("execution.checkpointing.num-retained", "1");
@@ -289,8 +310,8 @@ public final class FeaturesBenchmark {
   }
 
   private static void report(Path dir, int events, int cards, long span, int parallelism, int rounds, int warmups,
-      Map<String, List<Double>> seconds, Map<String, List<Double>> stateBytes, Map<String, List<Double>> cpuSeconds)
-      throws IOException {
+      Map<String, List<Double>> seconds, Map<String, List<Double>> stateBytes, Map<String, List<Double>> cpuSeconds,
+      Map<String, Map<String, Double>> freshness, int rate, int freshnessSeconds) throws IOException {
     Map<String, Double> eventsPerSecond = new LinkedHashMap<>();
     seconds.forEach((variant, runs) -> eventsPerSecond.put(variant, events / BenchmarkReport.median(runs)));
     Map<String, Double> state = new LinkedHashMap<>();
@@ -307,6 +328,11 @@ public final class FeaturesBenchmark {
     json.put("seconds_per_round", seconds);
     json.put("state_bytes_per_round", stateBytes);
     json.put("process_cpu_seconds_per_round", cpuSeconds);
+    json.put("freshness", freshness);
+    json.put("freshness_method", "live events (event time = now) at " + rate + " events/s for " + freshnessSeconds
+        + " s, 30 s out-of-orderness: the job's freshnessMs histogram (event time of a slice's newest event to the"
+        + " row emitted when the slice closes, all subtasks) vs, for HOP, emit time minus MAX(event_time) of each"
+        + " 10-minute window at its sink");
     json.put("parameters", Map.of("events", events, "cards", cards, "event_time_span_hours", BenchmarkReport.round(span / 3.6e6),
         "parallelism", parallelism, "rounds", rounds, "warmup_rounds", warmups,
         "features", "count 10 min and 1 h, sum 1 h, avg/max/min/distinct merchants 24 h, slide 1 min (LAST_VALUE"
@@ -315,6 +341,107 @@ public final class FeaturesBenchmark {
             + " state = largest full RocksDB checkpoint during the run (checkpoints every 2 s)",
         "sinks", "discarding (the job) and blackhole (SQL)"));
     BenchmarkReport.save(dir, "features", json, "features throughput (events/s, higher is better)", eventsPerSecond);
+  }
+
+  /** The job on a live topic; freshness from its own histogram metric, read through a reporter. */
+  static Map<String, Double> freshnessOfJob(LocalKafka kafka, FeatureView view, int parallelism, Path checkpoints, int rate,
+      int seconds, int cards) throws Exception {
+    String topic = "bench.live.job";
+    kafka.createTopics(parallelism, topic);
+    CapturedHistograms.HISTOGRAMS.clear();
+    Configuration reporter = new Configuration();
+    reporter.setString("metrics.reporter.capture.factory.class", CapturedHistograms.Factory.class.getName());
+    StreamExecutionEnvironment env = environment(parallelism, checkpoints, reporter);
+    JobConfig config = JobConfig.load("features-defaults.properties",
+        "--kafka.bootstrap.servers", kafka.bootstrapServers(),
+        "--features.source.topic", topic,
+        "--features.group-id", "bench-fresh-" + System.nanoTime());
+    FeaturesTopology.build(FeaturesJobMain.silverTopic(env, config, view), view, new Discarding());
+    JobClient job = env.executeAsync("bench-features-freshness");
+    produceLive(kafka.bootstrapServers(), topic, true, rate, seconds, cards);
+    job.cancel().get();
+    List<Long> values = new ArrayList<>();
+    CapturedHistograms.HISTOGRAMS.forEach((name, h) -> {
+      if (name.contains("freshnessMs")) {
+        for (long v : h.getStatistics().getValues()) {
+          values.add(v);
+        }
+      }
+    });
+    return quantiles(values);
+  }
+
+  /** The 10-minute HOP query on a live topic; freshness = emit time - newest event time of each window. */
+  static Map<String, Double> freshnessOfHop(LocalKafka kafka, int parallelism, Path checkpoints, int rate, int seconds,
+      int cards) throws Exception {
+    String topic = "bench.live.sql";
+    kafka.createTopics(parallelism, topic);
+    StreamExecutionEnvironment env = environment(parallelism, checkpoints, new Configuration());
+    StreamTableEnvironment tables = StreamTableEnvironment.create(env);
+    tables.getConfig().set("table.local-time-zone", "UTC");
+    tables.executeSql(txTable(kafka.bootstrapServers(), topic, false));
+    var newest = tables.toDataStream(tables.sqlQuery("SELECT card_id, window_end, MAX(event_time) AS newest"
+        + " FROM TABLE(HOP(TABLE tx, DESCRIPTOR(event_time), INTERVAL '1' MINUTE, INTERVAL '10' MINUTE))"
+        + " GROUP BY card_id, window_start, window_end"))
+        .map(r -> System.currentTimeMillis() - ((java.time.LocalDateTime) r.getField("newest")).toInstant(java.time.ZoneOffset.UTC)
+            .toEpochMilli())
+        .returns(Long.class);
+    var rows = newest.collectAsync();
+    JobClient job = env.executeAsync("bench-hop-freshness");
+    List<Long> values = java.util.Collections.synchronizedList(new ArrayList<>());
+    Thread reader = new Thread(() -> {
+      try {
+        rows.forEachRemaining(values::add);
+      } catch (RuntimeException e) {
+        // the job was cancelled
+      }
+    });
+    reader.start();
+    produceLive(kafka.bootstrapServers(), topic, false, rate, seconds, cards);
+    job.cancel().get();
+    rows.close();
+    reader.join(10_000);
+    synchronized (values) {
+      return quantiles(new ArrayList<>(values));
+    }
+  }
+
+  /** Transactions stamped with the wall clock, at {@code rate} per second for {@code seconds}. */
+  static void produceLive(String bootstrap, String topic, boolean singleObject, int rate, int seconds, int cards)
+      throws Exception {
+    var contract = SchemaCatalog.bundled().contract("dev.aifactory.payments.Transaction").schema();
+    Properties p = new Properties();
+    p.put("bootstrap.servers", bootstrap);
+    java.util.Random random = new java.util.Random(1);
+    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+      long start = System.currentTimeMillis();
+      long sent = 0;
+      while (System.currentTimeMillis() - start < seconds * 1000L) {
+        long due = (System.currentTimeMillis() - start) * rate / 1000;
+        for (; sent < due; sent++) {
+          org.apache.avro.generic.GenericData.Record tx = new org.apache.avro.generic.GenericData.Record(contract);
+          tx.put("event_id", "live-" + sent);
+          tx.put("card_id", "card-" + random.nextInt(cards));
+          tx.put("merchant_id", "m-" + random.nextInt(40));
+          tx.put("amount", 1 + random.nextInt(20_000) / 100.0);
+          tx.put("currency", "EUR");
+          tx.put("event_time", System.currentTimeMillis());
+          byte[] key = tx.get("event_id").toString().getBytes(StandardCharsets.UTF_8);
+          producer.send(new ProducerRecord<>(topic, null, (Long) tx.get("event_time"), key,
+              singleObject ? AvroWire.singleObject(tx) : AvroWire.body(tx)));
+        }
+        Thread.sleep(10);
+      }
+    }
+  }
+
+  static Map<String, Double> quantiles(List<Long> values) {
+    List<Long> sorted = values.stream().sorted().toList();
+    Map<String, Double> out = new LinkedHashMap<>();
+    out.put("samples", (double) sorted.size());
+    out.put("p50_ms", sorted.isEmpty() ? Double.NaN : (double) sorted.get(sorted.size() / 2));
+    out.put("p99_ms", sorted.isEmpty() ? Double.NaN : (double) sorted.get(Math.min(sorted.size() - 1, (int) (sorted.size() * 0.99))));
+    return out;
   }
 
   /** Every output to a discarding sink: the benchmark measures the computation, not a sink. */
