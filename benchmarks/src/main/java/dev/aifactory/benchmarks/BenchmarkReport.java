@@ -122,6 +122,20 @@ final class BenchmarkReport {
     return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
   }
 
+  /** The process's CPU time so far (every thread, the in-process broker's too). */
+  static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+  }
+
+  /** {@code --key value} pairs. */
+  static Map<String, String> args(String[] args) {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (int i = 0; i + 1 < args.length; i += 2) {
+      out.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+    }
+    return out;
+  }
+
   static double round(double v) {
     return Math.round(v * 1000) / 1000.0;
   }

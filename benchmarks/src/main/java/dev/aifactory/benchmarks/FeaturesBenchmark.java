@@ -18,7 +18,6 @@ import dev.aifactory.schemas.wire.PayloadDecoder;
 import dev.aifactory.schemas.wire.SingleObjectFormat;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -87,7 +86,7 @@ public final class FeaturesBenchmark {
       """;
 
   public static void main(String[] args) throws Exception {
-    JobConfig cli = JobConfig.of(parse(args));
+    JobConfig cli = JobConfig.of(BenchmarkReport.args(args));
     int events = cli.getInt("events", 20_000);
     int cards = cli.getInt("cards", 200);
     int rounds = cli.getInt("rounds", 1);
@@ -115,14 +114,14 @@ public final class FeaturesBenchmark {
             continue; // minutes per run: it runs once, after the others have warmed up the JVM
           }
           Path checkpoints = work.resolve(variant + "-" + (round + warmups));
-          long cpuBefore = processCpuNanos();
+          long cpuBefore = BenchmarkReport.processCpuNanos();
           Run run = switch (variant) {
             case "features_job" -> runFeaturesJob(kafka.bootstrapServers(), view, parallelism, checkpoints);
             case "sql_hop" -> runSql(kafka.bootstrapServers(), parallelism, checkpoints, false);
             case "sql_over" -> runSql(kafka.bootstrapServers(), parallelism, checkpoints, true);
             default -> throw new IllegalArgumentException("unknown variant " + variant);
           };
-          double cpu = (processCpuNanos() - cpuBefore) / 1e9;
+          double cpu = (BenchmarkReport.processCpuNanos() - cpuBefore) / 1e9;
           if (round >= 1) {
             seconds.computeIfAbsent(variant, k -> new ArrayList<>()).add(run.seconds);
             stateBytes.computeIfAbsent(variant, k -> new ArrayList<>()).add((double) run.maxStateBytes);
@@ -460,17 +459,5 @@ public final class FeaturesBenchmark {
     public void dropped(DataStream<DroppedEvent> events) {
       events.sinkTo(new DiscardingSink<>()).name("discard dropped");
     }
-  }
-
-  private static long processCpuNanos() {
-    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
-  }
-
-  private static Map<String, String> parse(String[] args) {
-    Map<String, String> out = new LinkedHashMap<>();
-    for (int i = 0; i + 1 < args.length; i += 2) {
-      out.put(args[i].replaceFirst("^--", ""), args[i + 1]);
-    }
-    return out;
   }
 }

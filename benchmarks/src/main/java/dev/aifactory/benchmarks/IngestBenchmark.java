@@ -10,7 +10,6 @@ import dev.aifactory.ingest.IngestJobMain;
 import dev.aifactory.ingest.sink.IngestTables;
 import dev.aifactory.schemas.SchemaCatalog;
 import dev.aifactory.localstack.LocalKafka;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -60,7 +59,7 @@ public final class IngestBenchmark {
   static final List<String> VARIANTS = List.of("ingest_job", "sql_equivalent", "sql_passthrough");
 
   public static void main(String[] args) throws Exception {
-    JobConfig cli = JobConfig.of(parse(args));
+    JobConfig cli = JobConfig.of(BenchmarkReport.args(args));
     int events = cli.getInt("events", 1_000_000);
     int rounds = cli.getInt("rounds", 5);
     int warmups = cli.getInt("warmup-rounds", 1);
@@ -83,14 +82,14 @@ public final class IngestBenchmark {
         for (String variant : variants) {
           Path warehouse = work.resolve(variant + "-" + (round + warmups));
           String bootstrap = kafka.bootstrapServers();
-          long cpuBefore = processCpuNanos();
+          long cpuBefore = BenchmarkReport.processCpuNanos();
           double s = switch (variant) {
             case "ingest_job" -> runIngestJob(bootstrap, warehouse, parallelism, events, unique);
             case "sql_equivalent" -> runSql(bootstrap, warehouse, parallelism, false, events, unique);
             case "sql_passthrough" -> runSql(bootstrap, warehouse, parallelism, true, events, -1);
             default -> throw new IllegalArgumentException("unknown variant " + variant);
           };
-          double cpu = (processCpuNanos() - cpuBefore) / 1e9;
+          double cpu = (BenchmarkReport.processCpuNanos() - cpuBefore) / 1e9;
           if (round >= 1) {
             seconds.computeIfAbsent(variant, k -> new ArrayList<>()).add(s);
             cpuSeconds.computeIfAbsent(variant, k -> new ArrayList<>()).add(Math.round(cpu * 10) / 10.0);
@@ -246,10 +245,6 @@ public final class IngestBenchmark {
     }
   }
 
-  private static long processCpuNanos() {
-    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
-  }
-
   private static StreamExecutionEnvironment environment(int parallelism) {
     Configuration conf = new Configuration();
     // Iceberg commits on checkpoints: the interval bounds how soon rows become visible, and it
@@ -261,13 +256,5 @@ public final class IngestBenchmark {
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
     env.setParallelism(parallelism);
     return env;
-  }
-
-  private static Map<String, String> parse(String[] args) {
-    Map<String, String> out = new LinkedHashMap<>();
-    for (int i = 0; i + 1 < args.length; i += 2) {
-      out.put(args[i].replaceFirst("^--", ""), args[i + 1]);
-    }
-    return out;
   }
 }

@@ -2,6 +2,7 @@ package dev.aifactory.features;
 
 import dev.aifactory.common.IcebergCatalogs;
 import dev.aifactory.common.JobConfig;
+import dev.aifactory.common.KafkaStartingOffsets;
 import dev.aifactory.features.definition.FeatureView;
 import dev.aifactory.features.definition.FeatureViews;
 import dev.aifactory.features.sink.FeatureSinks;
@@ -37,7 +38,6 @@ import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
-import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
 /**
  * Wires configuration to connectors and runs {@link FeaturesTopology} for one feature view, in
@@ -98,7 +98,7 @@ public final class FeaturesJobMain {
         .setBootstrapServers(config.get("kafka.bootstrap.servers"))
         .setTopics(config.get("features.source.topic", config.get("features.silver.topic-prefix") + view.source()))
         .setGroupId(config.get("features.group-id", "factory-features-" + view.id()))
-        .setStartingOffsets(startingOffsets(config.get("features.starting-offsets", "committed")))
+        .setStartingOffsets(KafkaStartingOffsets.of(config.get("features.starting-offsets", "committed")))
         .setDeserializer(new SilverTopicDeserializer(view))
         .setProperties(properties(config, "kafka.consumer."));
     if (config.getBoolean("features.bounded", false)) {
@@ -137,24 +137,6 @@ public final class FeaturesJobMain {
         })
         .returns(SourceRecord.class)
         .uid("silver-rows-" + view.id()).name("silver rows to inputs");
-  }
-
-  /**
-   * Where a job without checkpointed offsets starts: {@code committed} (else the earliest),
-   * {@code earliest}, {@code latest}, or {@code timestamp:<ISO-8601 instant>}, the cutoff of a
-   * bootstrapped savepoint. A job restored from a checkpoint resumes from its own offsets.
-   */
-  static OffsetsInitializer startingOffsets(String mode) {
-    if (mode.startsWith("timestamp:")) {
-      return OffsetsInitializer.timestamp(Instant.parse(mode.substring("timestamp:".length())).toEpochMilli());
-    }
-    return switch (mode) {
-      case "committed" -> OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
-      case "earliest" -> OffsetsInitializer.earliest();
-      case "latest" -> OffsetsInitializer.latest();
-      default -> throw new IllegalArgumentException(
-          "features.starting-offsets must be committed, earliest, latest or timestamp:<instant>, not " + mode);
-    };
   }
 
   public static String onlineTopic(JobConfig config, FeatureView view) {

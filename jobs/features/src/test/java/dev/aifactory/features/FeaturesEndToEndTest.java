@@ -37,19 +37,13 @@ import org.apache.avro.generic.GenericData;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.iceberg.DataFile;
-import org.apache.iceberg.DataFiles;
-import org.apache.iceberg.FileFormat;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.TableIdentifier;
-import org.apache.iceberg.data.GenericAppenderFactory;
 import org.apache.iceberg.data.IcebergGenerics;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.flink.CatalogLoader;
 import org.apache.iceberg.io.CloseableIterable;
-import org.apache.iceberg.io.FileAppender;
-import org.apache.iceberg.io.OutputFile;
 import org.apache.iceberg.types.Types;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -133,7 +127,7 @@ class FeaturesEndToEndTest {
       assertThat(backfilled.size()).as("a backfill sees every event before it emits: no corrections")
           .isEqualTo(backfilledNewest.size());
 
-      assertThat(IcebergGenericsCount(IcebergCatalogs.local(streamingWarehouse).loadCatalog(), FeatureTables.LATE))
+      assertThat(rowCount(IcebergCatalogs.local(streamingWarehouse).loadCatalog(), FeatureTables.LATE))
           .as("no event was later than the allowed lateness").isZero();
 
       List<ConsumerRecord<byte[], byte[]>> online = kafka.readTopic("features.card_id");
@@ -224,22 +218,17 @@ class FeaturesEndToEndTest {
         Types.NestedField.required(6, "event_time", Types.TimestampType.withZone()),
         Types.NestedField.optional(7, "channel", Types.StringType.get()));
     Table table = catalog.createTable(TableIdentifier.of("silver", "transactions"), schema);
-    OutputFile file = table.io().newOutputFile(table.locationProvider().newDataLocation("silver-0.parquet"));
-    FileAppender<Record> appender = new GenericAppenderFactory(schema).newAppender(file, FileFormat.PARQUET);
-    try (appender) {
-      for (GenericRecord e : events) {
-        Record r = org.apache.iceberg.data.GenericRecord.create(schema);
-        for (String f : List.of("event_id", "card_id", "merchant_id", "geo_country", "channel")) {
-          r.setField(f, e.get(f) == null ? null : e.get(f).toString());
-        }
-        r.setField("amount", e.get("amount"));
-        r.setField("event_time", OffsetDateTime.ofInstant(Instant.ofEpochMilli((Long) e.get("event_time")), ZoneOffset.UTC));
-        appender.add(r);
+    List<Record> rows = new ArrayList<>();
+    for (GenericRecord e : events) {
+      Record r = org.apache.iceberg.data.GenericRecord.create(schema);
+      for (String f : List.of("event_id", "card_id", "merchant_id", "geo_country", "channel")) {
+        r.setField(f, e.get(f) == null ? null : e.get(f).toString());
       }
+      r.setField("amount", e.get("amount"));
+      r.setField("event_time", OffsetDateTime.ofInstant(Instant.ofEpochMilli((Long) e.get("event_time")), ZoneOffset.UTC));
+      rows.add(r);
     }
-    DataFile data = DataFiles.builder(table.spec()).withPath(file.location()).withFormat(FileFormat.PARQUET)
-        .withFileSizeInBytes(appender.length()).withMetrics(appender.metrics()).build();
-    table.newAppend().appendFile(data).commit();
+    IcebergTestData.append(table, rows);
   }
 
   static List<Record> history(Catalog catalog, FeatureView view) throws Exception {
@@ -250,7 +239,7 @@ class FeaturesEndToEndTest {
     return rows;
   }
 
-  static long IcebergGenericsCount(Catalog catalog, TableIdentifier id) throws Exception {
+  static long rowCount(Catalog catalog, TableIdentifier id) throws Exception {
     try (CloseableIterable<Record> it = IcebergGenerics.read(catalog.loadTable(id)).build()) {
       long n = 0;
       for (Record ignored : it) {

@@ -2,6 +2,7 @@ package dev.aifactory.ingest;
 
 import dev.aifactory.common.IcebergCatalogs;
 import dev.aifactory.common.JobConfig;
+import dev.aifactory.common.KafkaStartingOffsets;
 import dev.aifactory.ingest.maintenance.IngestTableMaintenance;
 import dev.aifactory.ingest.maintenance.MaintenanceSettings;
 import dev.aifactory.ingest.decode.QualityAwareWatermarks;
@@ -20,7 +21,6 @@ import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
 /**
  * Wires configuration to connectors and runs {@link IngestTopology}. Configuration: bundled
@@ -72,7 +72,7 @@ public final class IngestJobMain {
         .setBootstrapServers(config.get("kafka.bootstrap.servers"))
         .setTopics(settings.topics())
         .setGroupId(config.get("ingest.group-id", "factory-ingest"))
-        .setStartingOffsets(startingOffsets(config.get("ingest.starting-offsets", "committed")))
+        .setStartingOffsets(KafkaStartingOffsets.of(config.get("ingest.starting-offsets", "committed")))
         .setDeserializer(new DecodingDeserializer(settings))
         .setProperties(kafkaProperties(config, "kafka.consumer."));
     if (config.getBoolean("ingest.bounded", false)) {
@@ -82,20 +82,6 @@ public final class IngestJobMain {
     return env.fromSource(source.build(),
         QualityAwareWatermarks.strategy(settings.outOfOrderness(), settings.idleness()), "kafka + decode + quality rules")
         .uid("kafka-source");
-  }
-
-  /**
-   * Where a job without checkpointed offsets starts: {@code committed} (the group's committed
-   * offsets, else the earliest), {@code earliest} or {@code latest}. A job restored from a
-   * checkpoint or savepoint always resumes from its own offsets.
-   */
-  static OffsetsInitializer startingOffsets(String mode) {
-    return switch (mode) {
-      case "committed" -> OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
-      case "earliest" -> OffsetsInitializer.earliest();
-      case "latest" -> OffsetsInitializer.latest();
-      default -> throw new IllegalArgumentException("ingest.starting-offsets must be committed, earliest or latest, not " + mode);
-    };
   }
 
   /**

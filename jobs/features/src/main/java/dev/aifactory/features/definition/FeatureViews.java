@@ -1,18 +1,13 @@
 package dev.aifactory.features.definition;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.aifactory.common.JobConfig;
+import dev.aifactory.common.YamlDefinitions;
 import dev.aifactory.schemas.SchemaCatalog;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -32,8 +27,6 @@ import org.apache.avro.Schema;
  */
 public final class FeatureViews {
 
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
-      .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
   /** Canonical JSON for hashing: sorted keys, so formatting and key order do not change the hash. */
   private static final ObjectMapper CANONICAL = JsonMapper.builder()
       .enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
@@ -44,29 +37,11 @@ public final class FeatureViews {
   private FeatureViews() {}
 
   public static FeatureView load(String nameOrPath) {
-    try {
-      if (nameOrPath.endsWith(".yaml") || nameOrPath.endsWith(".yml")) {
-        try (InputStream in = Files.newInputStream(Path.of(nameOrPath))) {
-          return check(YAML.readValue(in, FeatureViewSpec.class));
-        }
-      }
-      try (InputStream in = FeatureViews.class.getClassLoader().getResourceAsStream("features/" + nameOrPath + ".yaml")) {
-        if (in == null) {
-          throw new IllegalArgumentException("no bundled feature view '" + nameOrPath + "' (features/" + nameOrPath + ".yaml)");
-        }
-        return check(YAML.readValue(in, FeatureViewSpec.class));
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read feature view " + nameOrPath, e);
-    }
+    return check(YamlDefinitions.read(nameOrPath, "features", "feature view", FeatureViewSpec.class));
   }
 
   public static FeatureView parse(String yaml) {
-    try {
-      return check(YAML.readValue(yaml, FeatureViewSpec.class));
-    } catch (IOException e) {
-      throw new IllegalArgumentException("not a feature view: " + e.getMessage(), e);
-    }
+    return check(YamlDefinitions.parse(yaml, "feature view", FeatureViewSpec.class));
   }
 
   static FeatureView check(FeatureViewSpec spec) {

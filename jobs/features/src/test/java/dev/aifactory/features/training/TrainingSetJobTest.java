@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.aifactory.common.IcebergCatalogs;
 import dev.aifactory.common.JobConfig;
+import dev.aifactory.features.IcebergTestData;
 import dev.aifactory.features.TestViews;
 import dev.aifactory.features.definition.FeatureView;
 import dev.aifactory.features.sink.FeatureTables;
@@ -25,22 +26,16 @@ import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.iceberg.DataFile;
-import org.apache.iceberg.DataFiles;
-import org.apache.iceberg.FileFormat;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.TableIdentifier;
-import org.apache.iceberg.data.GenericAppenderFactory;
 import org.apache.iceberg.data.GenericRecord;
 import org.apache.iceberg.data.IcebergGenerics;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.flink.FlinkCatalog;
 import org.apache.iceberg.io.CloseableIterable;
-import org.apache.iceberg.io.FileAppender;
-import org.apache.iceberg.io.OutputFile;
 import org.apache.iceberg.types.Types;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -76,7 +71,7 @@ class TrainingSetJobTest {
     // Card c1: count_2m is 1 from 10:00, 2 from 10:01, corrected to 3 (for 10:01) at 10:03,
     // 4 from 10:02; expired (tombstone) from 10:04. Card c2 has no features at all.
     Table history = catalog.loadTable(FeatureTables.history(VIEW));
-    append(history, List.of(
+    IcebergTestData.append(history, List.of(
         historyRow(history.schema(), "c1", 0, 5, false, 1),
         historyRow(history.schema(), "c1", 60, 65, false, 2),
         historyRow(history.schema(), "c1", 60, 180, false, 3),
@@ -90,7 +85,7 @@ class TrainingSetJobTest {
         Types.NestedField.required(3, "event_time", Types.TimestampType.withZone()),
         Types.NestedField.required(4, "_ingest_time", Types.TimestampType.withZone()));
     Table tx = catalog.createTable(TableIdentifier.of("silver", "transactions"), events);
-    append(tx, List.of(
+    IcebergTestData.append(tx, List.of(
         event(events, "at-10:00:02", "c1", 2_000, 0),
         event(events, "just-before-10:01", "c1", 60_000 - 1, 1),
         event(events, "at-10:01", "c1", 60_000, 10),
@@ -104,7 +99,7 @@ class TrainingSetJobTest {
         Types.NestedField.required(2, "transaction_id", Types.StringType.get()),
         Types.NestedField.required(3, "is_fraud", Types.BooleanType.get()));
     Table labels = catalog.createTable(TableIdentifier.of("silver", "labels"), labelSchema);
-    append(labels, List.of(label(labelSchema, "l1", "just-before-10:01", true), label(labelSchema, "l2", "at-10:01", false),
+    IcebergTestData.append(labels, List.of(label(labelSchema, "l1", "just-before-10:01", true), label(labelSchema, "l2", "at-10:01", false),
         label(labelSchema, "l3", "at-10:01", true), label(labelSchema, "l4", "never-seen-card", false)));
   }
 
@@ -209,23 +204,6 @@ class TrainingSetJobTest {
     r.setField("transaction_id", transaction);
     r.setField("is_fraud", fraud);
     return r;
-  }
-
-  static void append(Table table, List<Record> records) throws Exception {
-    OutputFile file = table.io().newOutputFile(table.locationProvider().newDataLocation(System.nanoTime() + ".parquet"));
-    FileAppender<Record> appender = new GenericAppenderFactory(table.schema(), table.spec()).newAppender(file, FileFormat.PARQUET);
-    try (appender) {
-      records.forEach(appender::add);
-    }
-    DataFiles.Builder data = DataFiles.builder(table.spec()).withPath(file.location()).withFormat(FileFormat.PARQUET)
-        .withFileSizeInBytes(appender.length()).withMetrics(appender.metrics());
-    if (table.spec().isPartitioned()) {
-      var key = new org.apache.iceberg.PartitionKey(table.spec(), table.schema());
-      key.partition(new org.apache.iceberg.data.InternalRecordWrapper(table.schema().asStruct()).wrap(records.get(0)));
-      data.withPartition(key);
-    }
-    DataFile built = data.build();
-    table.newAppend().appendFile(built).commit();
   }
 
   Map<String, Record> read(TableIdentifier id) throws Exception {

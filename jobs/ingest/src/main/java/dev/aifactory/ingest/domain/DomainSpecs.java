@@ -1,16 +1,9 @@
 package dev.aifactory.ingest.domain;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.aifactory.common.JobConfig;
+import dev.aifactory.common.YamlDefinitions;
 import dev.aifactory.ingest.quality.Rules;
 import dev.aifactory.schemas.SchemaCatalog;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -20,9 +13,6 @@ import java.util.List;
  * not its first record.
  */
 public final class DomainSpecs {
-
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
-      .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
 
   private DomainSpecs() {}
 
@@ -41,22 +31,9 @@ public final class DomainSpecs {
   }
 
   public static DomainSpec load(String nameOrPath) {
-    try {
-      if (nameOrPath.endsWith(".yaml") || nameOrPath.endsWith(".yml")) {
-        try (InputStream in = Files.newInputStream(Path.of(nameOrPath))) {
-          return validate(YAML.readValue(in, DomainSpec.class));
-        }
-      }
-      try (InputStream in = DomainSpecs.class.getClassLoader().getResourceAsStream("domains/" + nameOrPath + ".yaml")) {
-        if (in == null) {
-          throw new IllegalArgumentException("no bundled domain '" + nameOrPath + "' (domains/" + nameOrPath + ".yaml)");
-        }
-        return validate(YAML.readValue(in, DomainSpec.class));
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read domain " + nameOrPath, e);
-    }
+    return validate(YamlDefinitions.read(nameOrPath, "domains", "domain", DomainSpec.class));
   }
+
 
   static DomainSpec validate(DomainSpec spec) {
     var contract = SchemaCatalog.bundled().contract(spec.contract()).schema();

@@ -1,0 +1,36 @@
+package dev.aifactory.features;
+
+import java.util.List;
+import org.apache.iceberg.DataFile;
+import org.apache.iceberg.DataFiles;
+import org.apache.iceberg.FileFormat;
+import org.apache.iceberg.PartitionKey;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.data.GenericAppenderFactory;
+import org.apache.iceberg.data.InternalRecordWrapper;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.io.FileAppender;
+import org.apache.iceberg.io.OutputFile;
+
+/** Writes test rows into Iceberg tables with Iceberg's own generic Parquet appender, one commit. */
+public final class IcebergTestData {
+
+  private IcebergTestData() {}
+
+  /** Appends {@code records} as one data file; in a partitioned table they must share the first one's partition. */
+  public static void append(Table table, List<Record> records) throws Exception {
+    OutputFile file = table.io().newOutputFile(table.locationProvider().newDataLocation(System.nanoTime() + ".parquet"));
+    FileAppender<Record> appender = new GenericAppenderFactory(table.schema(), table.spec()).newAppender(file, FileFormat.PARQUET);
+    try (appender) {
+      records.forEach(appender::add);
+    }
+    DataFiles.Builder data = DataFiles.builder(table.spec()).withPath(file.location()).withFormat(FileFormat.PARQUET)
+        .withFileSizeInBytes(appender.length()).withMetrics(appender.metrics());
+    if (table.spec().isPartitioned()) {
+      var key = new PartitionKey(table.spec(), table.schema());
+      key.partition(new InternalRecordWrapper(table.schema().asStruct()).wrap(records.get(0)));
+      data.withPartition(key);
+    }
+    DataFile built = data.build();
+    table.newAppend().appendFile(built).commit();
+  }}
