@@ -2,6 +2,7 @@ package dev.aifactory.features;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.aifactory.common.IcebergAppends;
 import dev.aifactory.common.IcebergCatalogs;
 import dev.aifactory.common.JobConfig;
 import dev.aifactory.common.generator.GeneratedMessage;
@@ -228,7 +229,7 @@ class FeaturesEndToEndTest {
       r.setField("event_time", OffsetDateTime.ofInstant(Instant.ofEpochMilli((Long) e.get("event_time")), ZoneOffset.UTC));
       rows.add(r);
     }
-    IcebergTestData.append(table, rows);
+    IcebergAppends.append(table, rows);
   }
 
   static List<Record> history(Catalog catalog, FeatureView view) throws Exception {

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.aifactory.common.IcebergAppends;
 import dev.aifactory.common.IcebergCatalogs;
 import dev.aifactory.common.JobConfig;
-import dev.aifactory.features.IcebergTestData;
 import dev.aifactory.features.TestViews;
 import dev.aifactory.features.definition.FeatureView;
 import dev.aifactory.features.sink.FeatureTables;
@@ -71,7 +71,7 @@ class TrainingSetJobTest {
     // Card c1: count_2m is 1 from 10:00, 2 from 10:01, corrected to 3 (for 10:01) at 10:03,
     // 4 from 10:02; expired (tombstone) from 10:04. Card c2 has no features at all.
     Table history = catalog.loadTable(FeatureTables.history(VIEW));
-    IcebergTestData.append(history, List.of(
+    IcebergAppends.append(history, List.of(
         historyRow(history.schema(), "c1", 0, 5, false, 1),
         historyRow(history.schema(), "c1", 60, 65, false, 2),
         historyRow(history.schema(), "c1", 60, 180, false, 3),
@@ -85,7 +85,7 @@ class TrainingSetJobTest {
         Types.NestedField.required(3, "event_time", Types.TimestampType.withZone()),
         Types.NestedField.required(4, "_ingest_time", Types.TimestampType.withZone()));
     Table tx = catalog.createTable(TableIdentifier.of("silver", "transactions"), events);
-    IcebergTestData.append(tx, List.of(
+    IcebergAppends.append(tx, List.of(
         event(events, "at-10:00:02", "c1", 2_000, 0),
         event(events, "just-before-10:01", "c1", 60_000 - 1, 1),
         event(events, "at-10:01", "c1", 60_000, 10),
@@ -99,7 +99,7 @@ class TrainingSetJobTest {
         Types.NestedField.required(2, "transaction_id", Types.StringType.get()),
         Types.NestedField.required(3, "is_fraud", Types.BooleanType.get()));
     Table labels = catalog.createTable(TableIdentifier.of("silver", "labels"), labelSchema);
-    IcebergTestData.append(labels, List.of(label(labelSchema, "l1", "just-before-10:01", true), label(labelSchema, "l2", "at-10:01", false),
+    IcebergAppends.append(labels, List.of(label(labelSchema, "l1", "just-before-10:01", true), label(labelSchema, "l2", "at-10:01", false),
         label(labelSchema, "l3", "at-10:01", true), label(labelSchema, "l4", "never-seen-card", false)));
   }
 

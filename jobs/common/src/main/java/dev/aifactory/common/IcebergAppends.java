@@ -1,5 +1,7 @@
-package dev.aifactory.features;
+package dev.aifactory.common;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.List;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.DataFiles;
@@ -12,25 +14,31 @@ import org.apache.iceberg.data.Record;
 import org.apache.iceberg.io.FileAppender;
 import org.apache.iceberg.io.OutputFile;
 
-/** Writes test rows into Iceberg tables with Iceberg's own generic Parquet appender, one commit. */
-public final class IcebergTestData {
+/**
+ * Appends a few rows to an Iceberg table outside Flink, with Iceberg's own generic Parquet
+ * writer, in one commit: for small control tables (the model registry) and test data.
+ */
+public final class IcebergAppends {
 
-  private IcebergTestData() {}
+  private IcebergAppends() {}
 
   /** Appends {@code records} as one data file; in a partitioned table they must share the first one's partition. */
-  public static void append(Table table, List<Record> records) throws Exception {
+  public static void append(Table table, List<Record> records) {
     OutputFile file = table.io().newOutputFile(table.locationProvider().newDataLocation(System.nanoTime() + ".parquet"));
     FileAppender<Record> appender = new GenericAppenderFactory(table.schema(), table.spec()).newAppender(file, FileFormat.PARQUET);
     try (appender) {
       records.forEach(appender::add);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + file.location(), e);
     }
     DataFiles.Builder data = DataFiles.builder(table.spec()).withPath(file.location()).withFormat(FileFormat.PARQUET)
         .withFileSizeInBytes(appender.length()).withMetrics(appender.metrics());
     if (table.spec().isPartitioned()) {
-      var key = new PartitionKey(table.spec(), table.schema());
+      PartitionKey key = new PartitionKey(table.spec(), table.schema());
       key.partition(new InternalRecordWrapper(table.schema().asStruct()).wrap(records.get(0)));
       data.withPartition(key);
     }
     DataFile built = data.build();
     table.newAppend().appendFile(built).commit();
-  }}
+  }
+}

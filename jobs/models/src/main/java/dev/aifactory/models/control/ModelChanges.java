@@ -1,0 +1,83 @@
+package dev.aifactory.models.control;
+
+import dev.aifactory.models.ModelSignature;
+import dev.aifactory.models.ModelStage;
+import dev.aifactory.models.ModelVersion;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.List;
+import java.util.Properties;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Registry changes on the control topic ({@code models.control} by default): Avro
+ * {@link ModelChange} in single-object encoding, keyed by model name, so one partition orders
+ * every change of a model.
+ */
+public final class ModelChanges {
+
+  public static final String DEFAULT_TOPIC = "models.control";
+
+  private ModelChanges() {}
+
+  public static ModelChange toAvro(ModelVersion v, Instant changedAt) {
+    ModelSignature s = v.signature();
+    return ModelChange.newBuilder()
+        .setModelName(v.name())
+        .setModelVersion(v.version())
+        .setStage(Stage.valueOf(v.stage().name()))
+        .setUri(v.uri())
+        .setSha256(v.sha256())
+        .setFeatureView(s.featureView())
+        .setFeatureViewVersion(s.featureViewVersion())
+        .setFeatureOrder(List.copyOf(s.featureOrder()))
+        .setInputName(s.inputName())
+        .setOutputName(s.outputName())
+        .setChangedAt(changedAt)
+        .build();
+  }
+
+  /** The version a change describes. The control message carries no view hash: the operator checks names and order. */
+  public static ModelVersion fromAvro(ModelChange c) {
+    ModelSignature signature = new ModelSignature(c.getFeatureView(), c.getFeatureViewVersion(), "",
+        c.getFeatureOrder(), c.getInputName(), c.getOutputName());
+    return new ModelVersion(c.getModelName(), c.getModelVersion(), ModelStage.valueOf(c.getStage().name()),
+        c.getUri(), c.getSha256(), signature);
+  }
+
+  public static byte[] encode(ModelVersion v, Instant changedAt) {
+    try {
+      ByteBuffer buffer = toAvro(v, changedAt).toByteBuffer();
+      byte[] bytes = new byte[buffer.remaining()];
+      buffer.get(bytes);
+      return bytes;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public static ModelVersion decode(byte[] bytes) throws IOException {
+    return fromAvro(ModelChange.fromByteBuffer(ByteBuffer.wrap(bytes)));
+  }
+
+  /** Publishes changes in order and waits until the broker has them. */
+  public static void publish(String bootstrapServers, String topic, List<ModelVersion> changes) {
+    Properties props = new Properties();
+    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    props.put(ProducerConfig.ACKS_CONFIG, "all");
+    props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+      Instant now = Instant.now();
+      for (ModelVersion change : changes) {
+        producer.send(new ProducerRecord<>(topic, change.name().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+            encode(change, now)));
+      }
+      producer.flush();
+    }
+  }
+}

@@ -1,0 +1,79 @@
+package dev.aifactory.models.runtime;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.util.Map;
+
+/**
+ * Scores up to {@code maxRows} feature vectors in one ONNX Runtime call. Rows are written into
+ * one direct buffer allocated once, which ONNX Runtime reads in place (no copy into native
+ * memory); scores land in one reused array. Not thread-safe: one per operator instance, over a
+ * shared session.
+ */
+public final class BatchScorer implements AutoCloseable {
+
+  private final SharedSessions.Lease lease;
+  private final int width;
+  private final int maxRows;
+  private final FloatBuffer input;
+  private final float[] scores;
+  private final long[] shape;
+  private final String inputName;
+  private final String outputName;
+
+  public BatchScorer(SharedSessions.Lease lease, int maxRows) {
+    this.lease = lease;
+    this.width = lease.model().signature().width();
+    this.maxRows = maxRows;
+    this.input = ByteBuffer.allocateDirect(maxRows * width * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
+    this.scores = new float[maxRows];
+    this.shape = new long[] {0, width};
+    this.inputName = lease.model().signature().inputName();
+    this.outputName = lease.model().signature().outputName();
+  }
+
+  /** Writes row {@code row} of the next batch; NaN marks a missing value. */
+  public void set(int row, double[] features) {
+    int base = row * width;
+    for (int i = 0; i < width; i++) {
+      input.put(base + i, (float) features[i]);
+    }
+  }
+
+  /**
+   * Scores rows {@code [0, rows)} as last {@link #set} and returns the reused score array: valid
+   * until the next call.
+   */
+  public float[] score(int rows) throws OrtException {
+    if (rows < 1 || rows > maxRows) {
+      throw new IllegalArgumentException("rows must be 1.." + maxRows + ", was " + rows);
+    }
+    input.clear().limit(rows * width);
+    shape[0] = rows;
+    OrtSession session = lease.session();
+    try (OnnxTensor tensor = OnnxTensor.createTensor(lease.environment(), input, shape);
+        OrtSession.Result result = session.run(Map.of(inputName, tensor))) {
+      OnnxValue value = result.get(outputName).orElseThrow(() -> new OrtException("no output " + outputName));
+      ((OnnxTensor) value).getFloatBuffer().get(scores, 0, rows);
+    }
+    return scores;
+  }
+
+  public int maxRows() {
+    return maxRows;
+  }
+
+  public SharedSessions.Lease lease() {
+    return lease;
+  }
+
+  @Override
+  public void close() {
+    lease.close();
+  }
+}
