@@ -171,7 +171,7 @@ public final class FeaturesJobMain {
     return mode;
   }
 
-  private static Properties properties(JobConfig config, String prefix) {
+  public static Properties properties(JobConfig config, String prefix) {
     Properties props = new Properties();
     props.putAll(config.withPrefix(prefix));
     return props;

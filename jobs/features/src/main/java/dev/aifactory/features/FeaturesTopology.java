@@ -38,6 +38,33 @@ public final class FeaturesTopology {
 
   public static void build(DataStream<SourceRecord> source, FeatureView view, FeatureSinks sinks, long validFromMin,
       long validFromMax) {
+    Computed computed = compute(source, view);
+    DataStream<FeatureRow> rows = computed.rows();
+    DataStream<FeatureRow> inRange = validFromMin == Long.MIN_VALUE && validFromMax == Long.MAX_VALUE
+        ? rows
+        : rows.filter(r -> r.validFrom >= validFromMin && r.validFrom < validFromMax)
+            .uid("in-range-" + view.id()).name("valid_from in range");
+    sinks.history(inRange);
+    sinks.online(inRange.filter(r -> r.latest).uid("newest-" + view.id()).name("newest rows"));
+    sinks.dropped(computed.dropped());
+  }
+
+  /**
+   * The readable inputs, the feature rows computed from them, the inputs too late to change a
+   * row, and the records that could not be read.
+   */
+  public record Computed(DataStream<FeatureInput> inputs, DataStream<FeatureRow> rows, DataStream<DroppedEvent> late,
+      DataStream<DroppedEvent> unreadable) {
+    public DataStream<DroppedEvent> dropped() {
+      return late.union(unreadable);
+    }
+  }
+
+  /**
+   * The view's feature rows without sinks: for jobs that use features where they are computed
+   * (scoring joins each event with the rows valid at its time).
+   */
+  public static Computed compute(DataStream<SourceRecord> source, FeatureView view) {
     SingleOutputStreamOperator<FeatureInput> inputs = source
         .process(new SplitUnreadable())
         .uid("split-unreadable-" + view.id()).name("split unreadable");
@@ -45,13 +72,7 @@ public final class FeaturesTopology {
         .keyBy(i -> i.entity)
         .process(new SlidingFeatures(view))
         .uid(operatorUid(view)).name("sliding features " + view.id());
-    DataStream<FeatureRow> inRange = validFromMin == Long.MIN_VALUE && validFromMax == Long.MAX_VALUE
-        ? rows
-        : rows.filter(r -> r.validFrom >= validFromMin && r.validFrom < validFromMax)
-            .uid("in-range-" + view.id()).name("valid_from in range");
-    sinks.history(inRange);
-    sinks.online(inRange.filter(r -> r.latest).uid("newest-" + view.id()).name("newest rows"));
-    sinks.dropped(rows.getSideOutput(SlidingFeatures.DROPPED).union(inputs.getSideOutput(UNREADABLE)));
+    return new Computed(inputs, rows, rows.getSideOutput(SlidingFeatures.DROPPED), inputs.getSideOutput(UNREADABLE));
   }
 
   /** The uid of the view's operator: its state in savepoints is found by it. */

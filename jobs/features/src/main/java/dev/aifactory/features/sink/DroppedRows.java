@@ -9,12 +9,12 @@ import org.apache.flink.table.data.StringData;
 import org.apache.flink.table.data.TimestampData;
 
 /** Dropped events as rows of {@code gold.features_late}. */
-final class DroppedRows implements MapFunction<DroppedEvent, RowData> {
+public final class DroppedRows implements MapFunction<DroppedEvent, RowData> {
 
   private final String view;
   private final int version;
 
-  DroppedRows(FeatureView view) {
+  public DroppedRows(FeatureView view) {
     this.view = view.name();
     this.version = view.version();
   }

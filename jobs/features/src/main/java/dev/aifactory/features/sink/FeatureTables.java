@@ -79,7 +79,12 @@ public final class FeatureTables {
     if (recorded == null) {
       table.updateProperties().set(key, view.definitionSha256()).commit();
     }
-    create(catalog, LATE, LATE_SCHEMA, PartitionSpec.builderFor(LATE_SCHEMA).day("dropped_at").build());
+    ensureDroppedTable(catalog, LATE);
+  }
+
+  /** Creates a table of dropped events ({@link #LATE}'s layout) if missing: other jobs keep theirs the same way. */
+  public static Table ensureDroppedTable(Catalog catalog, TableIdentifier id) {
+    return create(catalog, id, LATE_SCHEMA, PartitionSpec.builderFor(LATE_SCHEMA).day("dropped_at").build());
   }
 
   private static Table create(Catalog catalog, TableIdentifier id, Schema schema, PartitionSpec spec) {

@@ -1,0 +1,83 @@
+package dev.aifactory.scoring;
+
+import dev.aifactory.common.IcebergCatalogs;
+import dev.aifactory.common.JobConfig;
+import dev.aifactory.features.FeaturesJobMain;
+import dev.aifactory.features.definition.FeatureView;
+import dev.aifactory.features.definition.FeatureViews;
+import dev.aifactory.models.ModelStage;
+import dev.aifactory.models.ModelVersion;
+import dev.aifactory.models.registry.ModelRegistry;
+import dev.aifactory.scoring.operator.ScoringSettings;
+import dev.aifactory.scoring.sink.KafkaIcebergScoringSinks;
+import dev.aifactory.scoring.sink.UsageSerializer;
+import dev.aifactory.scoring.source.ControlTopicDeserializer;
+import java.time.Duration;
+import java.time.Instant;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.iceberg.flink.CatalogLoader;
+
+/**
+ * The streaming scoring job: events from the silver topic, features computed in the job, the
+ * registry's champion scoring them in micro-batches, hot-swapped from the control topic.
+ * {@code main} only wires configuration to connectors; the topology is {@link ScoringTopology}.
+ */
+public final class ScoringJobMain {
+
+  private ScoringJobMain() {}
+
+  public static void main(String[] args) throws Exception {
+    JobConfig config = JobConfig.load("scoring-defaults.properties", args);
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(Configuration.fromMap(config.withPrefix("flink.")));
+    define(env, config);
+    env.execute(config.get("scoring.job-name", "factory-scoring-" + config.get("scoring.model-name")));
+  }
+
+  public static void define(StreamExecutionEnvironment env, JobConfig config) {
+    FeatureView view = FeatureViews.load(config.get("scoring.view"));
+    ScoringSettings settings = ScoringSettings.from(config);
+    CatalogLoader catalog = IcebergCatalogs.loader(config);
+    Instant registryRead = Instant.now();
+    ModelVersion champion = ModelRegistry.open(catalog.loadCatalog()).current(settings.modelName(), ModelStage.CHAMPION)
+        .orElseThrow(() -> new IllegalStateException("no champion for model " + settings.modelName()
+            + " in the registry: train and promote one first (factory train --training.promote=champion)"));
+    JobConfig events = config.with("features.view", view.name());
+    ScoringTopology.build(FeaturesJobMain.silverTopic(env, events, view), controlTopic(env, config, registryRead), view,
+        champion, settings, sinks(config, view, catalog));
+  }
+
+  /**
+   * Registry changes from a minute before the registry was read (a restore resumes from the
+   * checkpointed offsets instead): a change made while the job started is seen, and seeing one
+   * twice is harmless.
+   */
+  static DataStream<ModelVersion> controlTopic(StreamExecutionEnvironment env, JobConfig config, Instant registryRead) {
+    KafkaSource<ModelVersion> source = KafkaSource.<ModelVersion>builder()
+        .setBootstrapServers(config.get("kafka.bootstrap.servers"))
+        .setTopics(config.get("models.control.topic"))
+        .setGroupId(config.get("scoring.control.group-id", "factory-scoring-control-" + config.get("scoring.model-name")))
+        .setStartingOffsets(OffsetsInitializer.timestamp(registryRead.minus(Duration.ofMinutes(1)).toEpochMilli()))
+        .setDeserializer(new ControlTopicDeserializer())
+        .setProperties(FeaturesJobMain.properties(config, "kafka.consumer."))
+        .build();
+    return env.fromSource(source, WatermarkStrategy.noWatermarks(), "model control topic").uid("model-control-topic");
+  }
+
+  static KafkaIcebergScoringSinks sinks(JobConfig config, FeatureView view, CatalogLoader catalog) {
+    String job = config.get("scoring.job-name", "factory-scoring-" + config.get("scoring.model-name"));
+    return new KafkaIcebergScoringSinks(view, catalog, new KafkaIcebergScoringSinks.Topics(
+        config.get("kafka.bootstrap.servers"),
+        config.get("scoring.scores.topic"),
+        config.get("scoring.usage.topic"),
+        FeaturesJobMain.properties(config, "kafka.producer."),
+        DeliveryGuarantee.valueOf(config.get("scoring.delivery-guarantee", "AT_LEAST_ONCE")),
+        new UsageSerializer(config.get("scoring.usage.topic"), config.get("scoring.team", "risk"), "online_inference", job,
+            config.get("scoring.accelerator-type", "unknown"))));
+  }
+}

@@ -1,0 +1,88 @@
+package dev.aifactory.scoring.sink;
+
+import dev.aifactory.features.definition.FeatureDef;
+import dev.aifactory.features.definition.FeatureView;
+import dev.aifactory.features.model.DroppedEvent;
+import dev.aifactory.features.sink.DroppedRows;
+import dev.aifactory.features.sink.FeatureTables;
+import dev.aifactory.scoring.model.BatchUsage;
+import dev.aifactory.scoring.model.Prediction;
+import java.util.Properties;
+import org.apache.flink.api.common.functions.MapFunction;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.table.data.RowData;
+import org.apache.flink.table.runtime.typeutils.InternalTypeInfo;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.flink.CatalogLoader;
+import org.apache.iceberg.flink.FlinkSchemaUtil;
+import org.apache.iceberg.flink.TableLoader;
+import org.apache.iceberg.flink.sink.IcebergSink;
+
+/**
+ * Production sinks: scores and usage on Kafka, the audit trail and unscorable records in Iceberg
+ * (committed on checkpoints, exactly once).
+ */
+public final class KafkaIcebergScoringSinks implements ScoringSinks {
+
+  /** Kafka side of the sinks. */
+  public record Topics(String bootstrap, String scores, String usage, Properties producer, DeliveryGuarantee guarantee,
+      UsageSerializer usageSerializer) {}
+
+  private final FeatureView view;
+  private final CatalogLoader catalog;
+  private final Topics topics;
+
+  public KafkaIcebergScoringSinks(FeatureView view, CatalogLoader catalog, Topics topics) {
+    this.view = view;
+    this.catalog = catalog;
+    this.topics = topics;
+    PredictionTable.ensureExists(catalog.loadCatalog());
+    FeatureTables.ensureDroppedTable(catalog.loadCatalog(), PredictionTable.UNSCORED);
+  }
+
+  @Override
+  public void scores(DataStream<Prediction> predictions) {
+    predictions.sinkTo(kafka(new ScoreSerializer(topics.scores()))).uid("scores-topic").name("scores topic " + topics.scores());
+  }
+
+  @Override
+  public void audit(DataStream<Prediction> predictions) {
+    iceberg(predictions, new PredictionTable.Rows(view.features().stream().map(FeatureDef::name).toList()),
+        PredictionTable.PREDICTIONS, PredictionTable.SCHEMA, "predictions");
+  }
+
+  @Override
+  public void usage(DataStream<BatchUsage> usage) {
+    usage.sinkTo(kafka(topics.usageSerializer())).uid("usage-topic").name("usage topic " + topics.usage());
+  }
+
+  @Override
+  public void unscored(DataStream<DroppedEvent> events) {
+    Schema schema = catalog.loadCatalog().loadTable(PredictionTable.UNSCORED).schema();
+    iceberg(events, new DroppedRows(view), PredictionTable.UNSCORED, schema, "unscored");
+  }
+
+  private <T> KafkaSink<T> kafka(KafkaRecordSerializationSchema<T> serializer) {
+    return KafkaSink.<T>builder()
+        .setBootstrapServers(topics.bootstrap())
+        .setRecordSerializer(serializer)
+        .setDeliveryGuarantee(topics.guarantee())
+        .setTransactionalIdPrefix("factory-scoring-" + view.id())
+        .setKafkaProducerConfig(topics.producer())
+        .build();
+  }
+
+  private <T> void iceberg(DataStream<T> input, MapFunction<T, RowData> toRow, TableIdentifier id, Schema schema, String name) {
+    DataStream<RowData> rows = input.map(toRow)
+        .returns(InternalTypeInfo.of(FlinkSchemaUtil.convert(schema)))
+        .uid(name + "-rows").name(name + " rows");
+    IcebergSink.forRowData(rows)
+        .tableLoader(TableLoader.fromCatalog(catalog, id))
+        .uidSuffix(name)
+        .append();
+  }
+}

@@ -1,0 +1,111 @@
+package dev.aifactory.scoring.sink;
+
+import dev.aifactory.scoring.model.Prediction;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.functions.MapFunction;
+import org.apache.flink.table.data.GenericMapData;
+import org.apache.flink.table.data.GenericRowData;
+import org.apache.flink.table.data.RowData;
+import org.apache.flink.table.data.StringData;
+import org.apache.flink.table.data.TimestampData;
+import org.apache.iceberg.PartitionSpec;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.catalog.Namespace;
+import org.apache.iceberg.catalog.SupportsNamespaces;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.exceptions.AlreadyExistsException;
+import org.apache.iceberg.types.Types;
+
+/**
+ * {@code gold.predictions}, the audit trail of every score: one row per scored event, partitioned
+ * by event day. Features are a map by name, so one table serves models of any view.
+ */
+public final class PredictionTable {
+
+  public static final TableIdentifier PREDICTIONS = TableIdentifier.of("gold", "predictions");
+  public static final TableIdentifier UNSCORED = TableIdentifier.of("gold", "scoring_unscored");
+
+  public static final Schema SCHEMA = new Schema(
+      Types.NestedField.required(1, "event_id", Types.StringType.get()),
+      Types.NestedField.required(2, "entity_id", Types.StringType.get()),
+      Types.NestedField.required(3, "event_time", Types.TimestampType.withZone()),
+      Types.NestedField.optional(4, "feature_valid_from", Types.TimestampType.withZone(), "valid_from of the feature row used; null if none"),
+      Types.NestedField.required(5, "features", Types.MapType.ofOptional(17, 18, Types.StringType.get(), Types.DoubleType.get()),
+          "The values the model read, by feature name; null where missing"),
+      Types.NestedField.required(6, "score", Types.DoubleType.get()),
+      Types.NestedField.required(7, "decision", Types.StringType.get()),
+      Types.NestedField.required(8, "model_name", Types.StringType.get()),
+      Types.NestedField.required(9, "model_version", Types.IntegerType.get()),
+      Types.NestedField.required(10, "model_sha256", Types.StringType.get()),
+      Types.NestedField.optional(11, "challenger_version", Types.IntegerType.get()),
+      Types.NestedField.optional(12, "challenger_score", Types.DoubleType.get(), "Shadow score; never decides"),
+      Types.NestedField.required(13, "batch_size", Types.IntegerType.get()),
+      Types.NestedField.required(14, "latency_us", Types.LongType.get(), "Time in the scoring operator"),
+      Types.NestedField.required(15, "inference_us", Types.LongType.get(), "The batch's ONNX Runtime call"),
+      Types.NestedField.required(16, "provider", Types.StringType.get()),
+      Types.NestedField.required(19, "scored_at", Types.TimestampType.withZone()));
+
+  private PredictionTable() {}
+
+  public static Table ensureExists(Catalog catalog) {
+    if (catalog instanceof SupportsNamespaces ns && !ns.namespaceExists(Namespace.of("gold"))) {
+      try {
+        ns.createNamespace(Namespace.of("gold"));
+      } catch (AlreadyExistsException raced) {
+        // created by another job meanwhile
+      }
+    }
+    if (!catalog.tableExists(PREDICTIONS)) {
+      try {
+        catalog.createTable(PREDICTIONS, SCHEMA, PartitionSpec.builderFor(SCHEMA).day("event_time").build());
+      } catch (AlreadyExistsException raced) {
+        // created by another job meanwhile
+      }
+    }
+    return catalog.loadTable(PREDICTIONS);
+  }
+
+  /** Predictions as rows of {@link #SCHEMA}. */
+  public static final class Rows implements MapFunction<Prediction, RowData> {
+    private final List<String> featureNames;
+    private transient StringData[] names;
+
+    public Rows(List<String> featureNames) {
+      this.featureNames = List.copyOf(featureNames);
+    }
+
+    @Override
+    public RowData map(Prediction p) {
+      if (names == null) {
+        names = featureNames.stream().map(StringData::fromString).toArray(StringData[]::new);
+      }
+      Map<Object, Object> features = new HashMap<>(names.length * 2);
+      for (int i = 0; i < names.length; i++) {
+        features.put(names[i], Double.isNaN(p.features[i]) ? null : p.features[i]);
+      }
+      GenericRowData row = new GenericRowData(17);
+      row.setField(0, StringData.fromString(p.eventId));
+      row.setField(1, StringData.fromString(p.entity));
+      row.setField(2, TimestampData.fromEpochMillis(p.eventTime));
+      row.setField(3, p.featureValidFrom < 0 ? null : TimestampData.fromEpochMillis(p.featureValidFrom));
+      row.setField(4, new GenericMapData(features));
+      row.setField(5, p.score);
+      row.setField(6, StringData.fromString(p.decision.name()));
+      row.setField(7, StringData.fromString(p.modelName));
+      row.setField(8, p.modelVersion);
+      row.setField(9, StringData.fromString(p.modelSha256));
+      row.setField(10, p.challengerVersion < 0 ? null : p.challengerVersion);
+      row.setField(11, p.challengerVersion < 0 ? null : p.challengerScore);
+      row.setField(12, p.batchSize);
+      row.setField(13, p.latencyMicros);
+      row.setField(14, p.inferenceMicros);
+      row.setField(15, StringData.fromString(p.provider));
+      row.setField(16, TimestampData.fromEpochMillis(p.scoredAt));
+      return row;
+    }
+  }
+}
