@@ -60,6 +60,9 @@ public final class BatchScorer implements AutoCloseable {
         OrtSession.Result result = session.run(Map.of(inputName, tensor))) {
       OnnxValue value = result.get(outputName).orElseThrow(() -> new OrtException("no output " + outputName));
       ((OnnxTensor) value).getFloatBuffer().get(scores, 0, rows);
+    } finally {
+      // The next batch may be larger: set() writes by absolute index up to the capacity.
+      input.clear();
     }
     return scores;
   }
