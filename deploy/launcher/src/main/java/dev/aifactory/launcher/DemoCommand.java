@@ -38,10 +38,13 @@ import picocli.CommandLine.Option;
 /**
  * The factory on one machine: an in-process Kafka broker, generated payments with drift and bad
  * records, the ingest and features jobs on a local Flink with its web UI, and an Iceberg
- * warehouse in a local folder; a live progress line while it runs and a summary at the end.
+ * warehouse in a local folder; then a model trained from a point-in-time training set and the
+ * scoring job replaying the stream through it. A live progress line while it runs and a summary
+ * at the end.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-    description = "Run the factory on embedded defaults: Kafka, generator, ingest and features jobs, Iceberg warehouse.")
+    description = "Run the factory on embedded defaults: Kafka, generator, ingest and features jobs, Iceberg warehouse, "
+        + "then train a model and score the stream.")
 final class DemoCommand implements Callable<Integer> {
 
   @Option(names = "--events", defaultValue = "20000", description = "Messages to generate (default: ${DEFAULT-VALUE}).")
@@ -59,8 +62,11 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--parallelism", defaultValue = "2")
   int parallelism;
 
-  @Option(names = "--timeout-minutes", defaultValue = "10", description = "Give up after this long (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--timeout-minutes", defaultValue = "15", description = "Give up after this long (default: ${DEFAULT-VALUE}).")
   int timeoutMinutes;
+
+  @Option(names = "--skip-scoring", description = "Stop after ingest and features: no training set, model or scoring job.")
+  boolean skipScoring;
 
   @Override
   public Integer call() throws Exception {
@@ -137,6 +143,9 @@ final class DemoCommand implements Callable<Integer> {
       System.out.println();
       printSummary(catalog, events, ingestSeconds);
       printFeatures(catalog, view, lastFreshness);
+      if (!skipScoring) {
+        return new ScoringDemo(kafka, dir, catalog, uiPort, parallelism).run(view, deadline);
+      }
     }
     return 0;
   }

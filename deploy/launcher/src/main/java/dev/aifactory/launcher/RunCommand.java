@@ -3,6 +3,8 @@ package dev.aifactory.launcher;
 import dev.aifactory.features.FeaturesJobMain;
 import dev.aifactory.ingest.IngestJobMain;
 import dev.aifactory.savepoints.FeatureStateBootstrapMain;
+import dev.aifactory.scoring.ScoringJobMain;
+import dev.aifactory.scoring.batch.BatchScoringJob;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -13,7 +15,8 @@ import picocli.CommandLine.Parameters;
     description = "Run a job on a local Flink in this process. Job options are --key value pairs (see the job's defaults).")
 final class RunCommand implements Callable<Integer> {
 
-  @Parameters(index = "0", description = "The job: ingest, features, or bootstrap-features (a features savepoint from silver).")
+  @Parameters(index = "0", description = "The job: ingest, features, bootstrap-features (a features savepoint from silver), "
+      + "scoring (the stream) or batch-scoring (an Iceberg table).")
   String job;
 
   @Parameters(index = "1..*", arity = "0..*", description = "Job options, for example --kafka.bootstrap.servers host:9092.")
@@ -26,8 +29,10 @@ final class RunCommand implements Callable<Integer> {
       case "ingest" -> IngestJobMain.main(args);
       case "features" -> FeaturesJobMain.main(args);
       case "bootstrap-features" -> FeatureStateBootstrapMain.main(args);
+      case "scoring" -> ScoringJobMain.main(args);
+      case "batch-scoring" -> BatchScoringJob.main(args);
       default -> {
-        System.err.println("unknown job '" + job + "'; known: ingest, features, bootstrap-features");
+        System.err.println("unknown job '" + job + "'; known: ingest, features, bootstrap-features, scoring, batch-scoring");
         return 2;
       }
     }
