@@ -49,12 +49,21 @@ final class BenchmarkReport {
   /** Adds versions and machine to {@code json}, writes {@code <name>.json} and a bar chart {@code <name>.png}. */
   static void save(Path dir, String name, Map<String, Object> json, String plotTitle, Map<String, Double> bars)
       throws IOException {
+    save(dir, name, json, plotTitle, bars, false);
+  }
+
+  static void save(Path dir, String name, Map<String, Object> json, String plotTitle, Map<String, Double> bars, boolean logScale)
+      throws IOException {
     Files.createDirectories(dir);
     json.put("versions", Map.of("flink", "2.1.1", "iceberg", "1.11.0", "kafka", "4.2.0",
         "java", System.getProperty("java.version")));
     json.put("machine", machine());
     new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(dir.resolve(name + ".json").toFile(), json);
-    plot(dir.resolve(name + ".png"), plotTitle, bars);
+    if (logScale) {
+      plotLog(dir.resolve(name + ".png"), plotTitle, bars);
+    } else {
+      plot(dir.resolve(name + ".png"), plotTitle, bars);
+    }
     System.out.println("wrote " + dir.resolve(name + ".json") + " and " + name + ".png");
   }
 
@@ -106,6 +115,53 @@ final class BenchmarkReport {
       g.setColor(Color.DARK_GRAY);
       g.drawString(String.format("%,.0f", e.getValue()), x + 5, bottom - h - 6);
       g.drawString(e.getKey(), x + 5, bottom + 20);
+      i++;
+    }
+    g.dispose();
+    ImageIO.write(image, "png", file.toFile());
+  }
+
+  /**
+   * Horizontal bars on a log scale, for results that span orders of magnitude (per-record calls
+   * next to batched ones); labels on the left, values at the bar ends.
+   */
+  static void plotLog(Path file, String title, Map<String, Double> values) throws IOException {
+    int rowHeight = 34;
+    int width = 900;
+    int left = 200;
+    int top = 60;
+    int height = top + rowHeight * values.size() + 50;
+    BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+    Graphics2D g = image.createGraphics();
+    g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+    g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+    g.setColor(Color.WHITE);
+    g.fillRect(0, 0, width, height);
+    g.setColor(Color.DARK_GRAY);
+    g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
+    g.drawString(title, 20, 30);
+    double min = Math.floor(Math.log10(values.values().stream().mapToDouble(Double::doubleValue).min().orElse(1)));
+    double max = Math.ceil(Math.log10(values.values().stream().mapToDouble(Double::doubleValue).max().orElse(10)));
+    int plotWidth = width - left - 120;
+    g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+    for (double decade = min; decade <= max; decade++) {
+      int x = left + (int) (plotWidth * (decade - min) / Math.max(1, max - min));
+      g.setColor(new Color(0xE0E0E0));
+      g.drawLine(x, top - 5, x, height - 40);
+      g.setColor(Color.GRAY);
+      g.drawString(String.format("1e%d", (int) decade), x - 10, height - 22);
+    }
+    Color[] colors = {new Color(0x9E9E9E), new Color(0x1565C0), new Color(0x2E7D32)};
+    int i = 0;
+    for (Map.Entry<String, Double> e : values.entrySet()) {
+      int y = top + i * rowHeight;
+      int w = (int) (plotWidth * (Math.log10(e.getValue()) - min) / Math.max(1, max - min));
+      String key = e.getKey();
+      g.setColor(colors[key.startsWith("op") ? 2 : key.startsWith("raw") ? 1 : 0]);
+      g.fillRect(left, y, Math.max(2, w), rowHeight - 10);
+      g.setColor(Color.DARK_GRAY);
+      g.drawString(key, 20, y + rowHeight / 2);
+      g.drawString(String.format("%,.0f", e.getValue()), left + w + 6, y + rowHeight / 2);
       i++;
     }
     g.dispose();

@@ -7,7 +7,7 @@ import org.tribuo.util.onnx.ONNXOperator;
 import org.tribuo.util.onnx.ONNXOperators;
 
 /** Standard ONNX operators (default domain, opset 13) that Tribuo's own list lacks. */
-enum ExtraOperators implements ONNXOperator {
+public enum ExtraOperators implements ONNXOperator {
   IS_NAN("IsNaN"),
   RELU("Relu"),
   LOG("Log");
