@@ -39,10 +39,15 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.flink.table.api.EnvironmentSettings;
+import org.apache.flink.table.api.TableEnvironment;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.data.IcebergGenerics;
+import org.apache.iceberg.flink.FlinkCatalog;
+import org.apache.iceberg.flink.FlinkSchemaUtil;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.io.CloseableIterable;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -195,7 +200,34 @@ class ScoringEndToEndTest {
         }
       }
       assertThat(compared).isEqualTo(byVersion.get(2).intValue());
+
+      // And Flink SQL's ML_PREDICT with the same registered file gives the same scores again.
+      ModelVersion v2Now = registry.versions("fraud").stream().filter(v -> v.version() == 2).findFirst().orElseThrow();
+      Map<String, Double> sql = mlPredict(base, set, v2Now);
+      assertThat(sql).hasSize(events.size());
+      sql.forEach((id, score) -> assertThat(score).as(id).isCloseTo((Double) batchScores.get(id).getField("score"), within(1e-6)));
     }
+  }
+
+  /** Scores the training set with {@code model} through CREATE MODEL ... 'provider' = 'onnx' and ML_PREDICT. */
+  static Map<String, Double> mlPredict(JobConfig config, TableIdentifier set, ModelVersion model) throws Exception {
+    TableEnvironment tables = TableEnvironment.create(EnvironmentSettings.inStreamingMode());
+    tables.getConfig().set("parallelism.default", "2");
+    tables.registerCatalog("ice", new FlinkCatalog("ice", "default", Namespace.empty(), IcebergCatalogs.loader(config), Map.of(), false, -1));
+    var schema = FlinkSchemaUtil.convert(IcebergCatalogs.loader(config).loadCatalog().loadTable(set).schema());
+    String inputs = model.signature().featureOrder().stream()
+        .map(f -> "`" + f + "` " + schema.getTypeAt(schema.getFieldIndex(f)).copy(true).asSerializableString())
+        .collect(Collectors.joining(", "));
+    tables.executeSql("CREATE TEMPORARY MODEL fraud INPUT (" + inputs + ") OUTPUT (fraud_probability DOUBLE) WITH ("
+        + "'provider' = 'onnx', 'path' = '" + model.uri() + "', 'sha256' = '" + model.sha256() + "', "
+        + "'input-name' = '" + model.signature().inputName() + "', 'output-name' = '" + model.signature().outputName() + "')");
+    String descriptor = model.signature().featureOrder().stream().map(f -> "`" + f + "`").collect(Collectors.joining(", "));
+    Map<String, Double> out = new HashMap<>();
+    try (var rows = tables.executeSql("SELECT event_id, fraud_probability FROM ML_PREDICT(TABLE ice." + set
+        + ", MODEL fraud, DESCRIPTOR(" + descriptor + "))").collect()) {
+      rows.forEachRemaining(r -> out.put((String) r.getField(0), (Double) r.getField(1)));
+    }
+    return out;
   }
 
   static void produce(LocalKafka kafka, List<GenericRecord> events) {

@@ -13,6 +13,7 @@ import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.avro.message.BinaryMessageEncoder;
 
 /** The producer side of the wire formats the decoders read (generator, sinks, tests). */
@@ -27,15 +28,33 @@ public final class AvroWire {
 
   private AvroWire() {}
 
+  private static final Map<Schema, BinaryMessageEncoder<SpecificRecordBase>> SPECIFIC_ENCODERS = new ConcurrentHashMap<>();
+
   /** Avro single-object encoding, written by Avro's own {@link BinaryMessageEncoder}. */
   public static byte[] singleObject(GenericRecord record) {
     try {
-      ByteBuffer buffer = ENCODERS.computeIfAbsent(record.getSchema(), s -> new BinaryMessageEncoder<>(GenericData.get(), s))
-          .encode(record);
-      return Arrays.copyOfRange(buffer.array(), buffer.arrayOffset() + buffer.position(), buffer.arrayOffset() + buffer.limit());
+      return bytes(ENCODERS.computeIfAbsent(record.getSchema(), s -> new BinaryMessageEncoder<>(GenericData.get(), s))
+          .encode(record));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * Single-object encoding of a generated record, with its class's logical-type conversions
+   * (a timestamp field is an {@code Instant} there, which generic encoding cannot write).
+   */
+  public static byte[] singleObject(SpecificRecordBase record) {
+    try {
+      return bytes(SPECIFIC_ENCODERS.computeIfAbsent(record.getSchema(),
+          s -> new BinaryMessageEncoder<>(record.getSpecificData(), s)).encode(record));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static byte[] bytes(ByteBuffer buffer) {
+    return Arrays.copyOfRange(buffer.array(), buffer.arrayOffset() + buffer.position(), buffer.arrayOffset() + buffer.limit());
   }
 
   /** Registry framing: magic byte 0, 4-byte big-endian schema id, body. */

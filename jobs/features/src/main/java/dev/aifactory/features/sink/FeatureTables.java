@@ -1,5 +1,6 @@
 package dev.aifactory.features.sink;
 
+import dev.aifactory.common.IcebergTables;
 import dev.aifactory.features.definition.FeatureDef;
 import dev.aifactory.features.definition.FeatureView;
 import java.util.ArrayList;
@@ -9,7 +10,6 @@ import org.apache.iceberg.Schema;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.TableIdentifier;
-import org.apache.iceberg.exceptions.AlreadyExistsException;
 import org.apache.iceberg.types.Types;
 
 /**
@@ -88,13 +88,6 @@ public final class FeatureTables {
   }
 
   private static Table create(Catalog catalog, TableIdentifier id, Schema schema, PartitionSpec spec) {
-    if (!catalog.tableExists(id)) {
-      try {
-        catalog.createTable(id, schema, spec);
-      } catch (AlreadyExistsException raced) {
-        // another job created it between the check and the create: fine
-      }
-    }
-    return catalog.loadTable(id);
+    return IcebergTables.createIfMissing(catalog, id, schema, spec);
   }
 }

@@ -3,8 +3,8 @@ package dev.aifactory.models.control;
 import dev.aifactory.models.ModelSignature;
 import dev.aifactory.models.ModelStage;
 import dev.aifactory.models.ModelVersion;
+import dev.aifactory.schemas.wire.AvroWire;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.List;
@@ -51,14 +51,7 @@ public final class ModelChanges {
   }
 
   public static byte[] encode(ModelVersion v, Instant changedAt) {
-    try {
-      ByteBuffer buffer = toAvro(v, changedAt).toByteBuffer();
-      byte[] bytes = new byte[buffer.remaining()];
-      buffer.get(bytes);
-      return bytes;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return AvroWire.singleObject(toAvro(v, changedAt));
   }
 
   public static ModelVersion decode(byte[] bytes) throws IOException {

@@ -1,6 +1,7 @@
 package dev.aifactory.models.registry;
 
 import dev.aifactory.common.IcebergAppends;
+import dev.aifactory.common.IcebergTables;
 import dev.aifactory.models.ModelSignature;
 import dev.aifactory.models.ModelStage;
 import dev.aifactory.models.ModelVersion;
@@ -13,16 +14,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
-import org.apache.iceberg.catalog.Namespace;
-import org.apache.iceberg.catalog.SupportsNamespaces;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.data.GenericRecord;
 import org.apache.iceberg.data.IcebergGenerics;
 import org.apache.iceberg.data.Record;
-import org.apache.iceberg.exceptions.AlreadyExistsException;
 import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.types.Types;
 
@@ -59,21 +58,7 @@ public final class ModelRegistry {
 
   /** Opens the registry, creating its table on first use. */
   public static ModelRegistry open(Catalog catalog) {
-    if (catalog instanceof SupportsNamespaces namespaces && !namespaces.namespaceExists(Namespace.of("models"))) {
-      try {
-        namespaces.createNamespace(Namespace.of("models"));
-      } catch (AlreadyExistsException raced) {
-        // another process created it first
-      }
-    }
-    if (!catalog.tableExists(TABLE)) {
-      try {
-        catalog.createTable(TABLE, SCHEMA);
-      } catch (AlreadyExistsException raced) {
-        // another process created it first
-      }
-    }
-    return new ModelRegistry(catalog.loadTable(TABLE));
+    return new ModelRegistry(IcebergTables.createIfMissing(catalog, TABLE, SCHEMA, PartitionSpec.unpartitioned()));
   }
 
   /** Registers {@code model} as a CANDIDATE, refusing a version number already taken. */

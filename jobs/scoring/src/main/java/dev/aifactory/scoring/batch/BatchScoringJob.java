@@ -1,6 +1,7 @@
 package dev.aifactory.scoring.batch;
 
 import dev.aifactory.common.IcebergCatalogs;
+import dev.aifactory.common.IcebergTables;
 import dev.aifactory.common.JobConfig;
 import dev.aifactory.models.ModelStage;
 import dev.aifactory.models.ModelVersion;
@@ -66,9 +67,8 @@ public final class BatchScoringJob {
     ModelVersion model = model(catalog, config, settings.modelName());
     TableIdentifier input = TableIdentifier.parse(config.get("scoring.batch.input"));
     TableIdentifier output = TableIdentifier.parse(config.get("scoring.batch.output", "gold.batch_predictions"));
-    if (!catalog.tableExists(output)) {
-      catalog.createTable(output, PredictionTable.SCHEMA, PartitionSpec.builderFor(PredictionTable.SCHEMA).day("event_time").build());
-    }
+    IcebergTables.createIfMissing(catalog, output, PredictionTable.SCHEMA,
+        PartitionSpec.builderFor(PredictionTable.SCHEMA).day("event_time").build());
     RowType rowType = FlinkSchemaUtil.convert(catalog.loadTable(input).schema());
     IcebergSource<RowData> source = IcebergSource.forRowData()
         .tableLoader(TableLoader.fromCatalog(loader, input))

@@ -1,5 +1,6 @@
 package dev.aifactory.scoring.sink;
 
+import dev.aifactory.common.IcebergTables;
 import dev.aifactory.scoring.model.Prediction;
 import java.util.HashMap;
 import java.util.List;
@@ -14,10 +15,7 @@ import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
-import org.apache.iceberg.catalog.Namespace;
-import org.apache.iceberg.catalog.SupportsNamespaces;
 import org.apache.iceberg.catalog.TableIdentifier;
-import org.apache.iceberg.exceptions.AlreadyExistsException;
 import org.apache.iceberg.types.Types;
 
 /**
@@ -52,21 +50,7 @@ public final class PredictionTable {
   private PredictionTable() {}
 
   public static Table ensureExists(Catalog catalog) {
-    if (catalog instanceof SupportsNamespaces ns && !ns.namespaceExists(Namespace.of("gold"))) {
-      try {
-        ns.createNamespace(Namespace.of("gold"));
-      } catch (AlreadyExistsException raced) {
-        // created by another job meanwhile
-      }
-    }
-    if (!catalog.tableExists(PREDICTIONS)) {
-      try {
-        catalog.createTable(PREDICTIONS, SCHEMA, PartitionSpec.builderFor(SCHEMA).day("event_time").build());
-      } catch (AlreadyExistsException raced) {
-        // created by another job meanwhile
-      }
-    }
-    return catalog.loadTable(PREDICTIONS);
+    return IcebergTables.createIfMissing(catalog, PREDICTIONS, SCHEMA, PartitionSpec.builderFor(SCHEMA).day("event_time").build());
   }
 
   /** Predictions as rows of {@link #SCHEMA}. */

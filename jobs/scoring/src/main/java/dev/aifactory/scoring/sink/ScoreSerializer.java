@@ -1,10 +1,8 @@
 package dev.aifactory.scoring.sink;
 
+import dev.aifactory.schemas.wire.AvroWire;
 import dev.aifactory.scoring.Score;
 import dev.aifactory.scoring.model.Prediction;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
@@ -36,13 +34,6 @@ public final class ScoreSerializer implements KafkaRecordSerializationSchema<Pre
         .setLatencyMs(p.latencyMicros / 1000.0)
         .setScoredAt(Instant.ofEpochMilli(p.scoredAt))
         .build();
-    try {
-      ByteBuffer buffer = score.toByteBuffer();
-      byte[] bytes = new byte[buffer.remaining()];
-      buffer.get(bytes);
-      return bytes;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return AvroWire.singleObject(score);
   }
 }

@@ -1,10 +1,8 @@
 package dev.aifactory.scoring.sink;
 
+import dev.aifactory.schemas.wire.AvroWire;
 import dev.aifactory.scoring.model.BatchUsage;
 import dev.aifactory.telemetry.Usage;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
@@ -48,13 +46,6 @@ public final class UsageSerializer implements KafkaRecordSerializationSchema<Bat
         .setJob(job)
         .setModel(u.model)
         .build();
-    try {
-      ByteBuffer buffer = usage.toByteBuffer();
-      byte[] bytes = new byte[buffer.remaining()];
-      buffer.get(bytes);
-      return new ProducerRecord<>(topic, null, u.time, u.batchId.getBytes(StandardCharsets.UTF_8), bytes);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return new ProducerRecord<>(topic, null, u.time, u.batchId.getBytes(StandardCharsets.UTF_8), AvroWire.singleObject(usage));
   }
 }

@@ -1,0 +1,34 @@
+package dev.aifactory.common;
+
+import org.apache.iceberg.PartitionSpec;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.catalog.SupportsNamespaces;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.exceptions.AlreadyExistsException;
+
+/** Creating the tables a job writes before it starts, safely when several processes race to. */
+public final class IcebergTables {
+
+  private IcebergTables() {}
+
+  /** Creates the namespace and the table if missing (losing a race to another creator is fine) and loads it. */
+  public static Table createIfMissing(Catalog catalog, TableIdentifier id, Schema schema, PartitionSpec spec) {
+    if (catalog instanceof SupportsNamespaces namespaces && id.hasNamespace() && !namespaces.namespaceExists(id.namespace())) {
+      try {
+        namespaces.createNamespace(id.namespace());
+      } catch (AlreadyExistsException raced) {
+        // created by another process meanwhile
+      }
+    }
+    if (!catalog.tableExists(id)) {
+      try {
+        catalog.createTable(id, schema, spec);
+      } catch (AlreadyExistsException raced) {
+        // created by another process meanwhile
+      }
+    }
+    return catalog.loadTable(id);
+  }
+}
