@@ -10,8 +10,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * Inference metering on the usage topic, as Avro {@code Usage} records the cost job reads:
- * workload class {@code online_inference} (or {@code batch_inference}), the model, rows scored,
- * one batch, inference time, and the provider as the resource type.
+ * resource type {@code job}, workload class {@code online_inference} (or {@code batch_inference}),
+ * the model, rows scored, one batch, inference time, and the accelerator type when it ran on CUDA.
  */
 public final class UsageSerializer implements KafkaRecordSerializationSchema<BatchUsage> {
 
@@ -36,7 +36,8 @@ public final class UsageSerializer implements KafkaRecordSerializationSchema<Bat
         .setEventId(job + "/" + u.batchId)
         .setEventTime(Instant.ofEpochMilli(u.time))
         .setResourceId(job + "/" + u.subtask)
-        .setResourceType(gpu ? "gpu" : "cpu")
+        .setResourceType("job")
+        // the accelerator the batch ran on, when it ran on one
         .setAcceleratorType(gpu ? acceleratorType : null)
         .setRowsScored((long) u.rows)
         .setBatches(1L)

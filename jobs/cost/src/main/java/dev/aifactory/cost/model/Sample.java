@@ -1,0 +1,29 @@
+package dev.aifactory.cost.model;
+
+/**
+ * A resource sample (a GPU or a CPU slice at one instant), from a {@code Usage} record. Gauges
+ * missing from the record are NaN; the energy counter is -1 when absent.
+ */
+public class Sample {
+  public String eventId;
+  public long time;
+  public String resourceId;
+  /** gpu or cpu. */
+  public String resourceType;
+  public String acceleratorType;
+  public double gpuUtilPct = Double.NaN;
+  public double powerW = Double.NaN;
+  /** DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION in mJ, a counter since boot; -1 when absent. */
+  public long energyMj = -1;
+  public double cpuCoresUsed = Double.NaN;
+  public double cpuCoresRequested = Double.NaN;
+  public double cpuCoresCapacity = Double.NaN;
+  public double memoryGb = Double.NaN;
+  public Labels labels;
+
+  public Sample() {}
+
+  public boolean isGpu() {
+    return "gpu".equals(resourceType);
+  }
+}

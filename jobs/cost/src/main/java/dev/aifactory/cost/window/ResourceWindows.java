@@ -1,0 +1,259 @@
+package dev.aifactory.cost.window;
+
+import dev.aifactory.cost.model.Labels;
+import dev.aifactory.cost.model.Rejected;
+import dev.aifactory.cost.model.ResourceWindow;
+import dev.aifactory.cost.model.Sample;
+import dev.aifactory.cost.prices.PriceBook;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
+import org.apache.flink.api.common.typeinfo.TypeHint;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * Per resource, event-time tumbling windows of every configured size, computed by
+ * {@link WindowCalculator} when the watermark passes a window's end.
+ *
+ * <ul>
+ *   <li>Samples wait in keyed state (by time); a second sample at the same instant with the
+ *       same event id is a duplicate and is dropped (counted).
+ *   <li>A sample behind the watermark but within the allowed lateness recomputes the windows it
+ *       touches that were already emitted; a changed window is emitted again with the next
+ *       revision and the values it replaces. Later samples go to {@link #REJECTED}.
+ *   <li>Prices come from the broadcast price list, in force at the window's start.
+ *   <li>State holds samples only as long as an open or still-correctable window needs them.
+ * </ul>
+ */
+public final class ResourceWindows extends KeyedBroadcastProcessFunction<String, Sample, PriceBook.Entry, ResourceWindow> {
+
+  public static final OutputTag<Rejected> REJECTED = new OutputTag<>("rejected") {};
+  public static final MapStateDescriptor<String, PriceBook.Entry> PRICES =
+      new MapStateDescriptor<>("prices", Types.STRING, TypeInformation.of(PriceBook.Entry.class));
+
+  private final long[] windowSizes;
+  private final long maxIntervalMs;
+  private final long latenessMs;
+  private final PriceBook configured;
+  private final long longestWindow;
+
+  private transient MapState<Long, Sample> samples;
+  private transient MapState<String, List<ResourceWindow>> emitted;
+  private transient Counter duplicates;
+  private transient Counter corrections;
+  private transient Counter late;
+
+  public ResourceWindows(long[] windowSizes, long maxIntervalMs, long latenessMs, PriceBook configured) {
+    this.windowSizes = windowSizes.clone();
+    this.maxIntervalMs = maxIntervalMs;
+    this.latenessMs = latenessMs;
+    this.configured = configured;
+    long longest = 0;
+    for (long w : windowSizes) {
+      if (w % 1000 != 0 || w <= 0) {
+        throw new IllegalArgumentException("window sizes must be whole seconds: " + w);
+      }
+      longest = Math.max(longest, w);
+    }
+    this.longestWindow = longest;
+    if (latenessMs % 1000 != 0 || latenessMs < 0) {
+      // Cleanup timers sit 1 ms after a whole second, so they never look like a window's end.
+      throw new IllegalArgumentException("the allowed lateness must be whole seconds: " + latenessMs);
+    }
+  }
+
+  @Override
+  public void open(OpenContext openContext) {
+    samples = getRuntimeContext().getMapState(new MapStateDescriptor<>("samples", Types.LONG, TypeInformation.of(Sample.class)));
+    emitted = getRuntimeContext().getMapState(new MapStateDescriptor<>("emitted", Types.STRING,
+        TypeInformation.of(new TypeHint<List<ResourceWindow>>() {})));
+    duplicates = getRuntimeContext().getMetricGroup().counter("duplicateSamples");
+    corrections = getRuntimeContext().getMetricGroup().counter("correctedWindows");
+    late = getRuntimeContext().getMetricGroup().counter("lateSamples");
+  }
+
+  @Override
+  public void processBroadcastElement(PriceBook.Entry price, Context ctx, Collector<ResourceWindow> out) throws Exception {
+    ctx.getBroadcastState(PRICES).put(price.key(), price);
+  }
+
+  @Override
+  public void processElement(Sample sample, ReadOnlyContext ctx, Collector<ResourceWindow> out) throws Exception {
+    long watermark = ctx.timerService().currentWatermark();
+    if (sample.time < watermark - latenessMs) {
+      late.inc();
+      ctx.output(REJECTED, new Rejected(Rejected.LATE, "older than the watermark less the allowed lateness", sample.eventId,
+          sample.resourceId, sample.time, watermark, ctx.timerService().currentProcessingTime()));
+      return;
+    }
+    Sample existing = samples.get(sample.time);
+    if (existing != null) {
+      // The same sample again (a redelivery), or a second one at the same instant: keep the first.
+      duplicates.inc();
+      return;
+    }
+    samples.put(sample.time, sample);
+    for (long size : windowSizes) {
+      long end = windowEnd(sample.time, size);
+      ctx.timerService().registerEventTimeTimer(end);
+      boolean spills = sample.time + maxIntervalMs > end;
+      if (spills) {
+        ctx.timerService().registerEventTimeTimer(end + size);
+      }
+      if (end <= watermark) {
+        recompute(end - size, end, ctx.getBroadcastState(PRICES), out);
+        if (spills && end + size <= watermark) {
+          recompute(end, end + size, ctx.getBroadcastState(PRICES), out);
+        }
+      }
+    }
+  }
+
+  @Override
+  public void onTimer(long timestamp, OnTimerContext ctx, Collector<ResourceWindow> out) throws Exception {
+    if (timestamp % 1000 == 1) {
+      cleanup(timestamp - 1 - latenessMs);
+      return;
+    }
+    for (long size : windowSizes) {
+      if (timestamp % size == 0) {
+        recompute(timestamp - size, timestamp, ctx.getBroadcastState(PRICES), out);
+        ctx.timerService().registerEventTimeTimer(timestamp + latenessMs + 1);
+      }
+    }
+  }
+
+  private void recompute(long start, long end, ReadOnlyBroadcastState<String, PriceBook.Entry> prices, Collector<ResourceWindow> out)
+      throws Exception {
+    List<ResourceWindow> now = WindowCalculator.compute(samplesFor(start, end), start, end, maxIntervalMs, priceBook(prices));
+    String key = (end - start) + ":" + start;
+    List<ResourceWindow> before = emitted.get(key);
+    List<ResourceWindow> kept = new ArrayList<>();
+    for (ResourceWindow w : now) {
+      ResourceWindow previous = before == null ? null : find(before, w.labels);
+      if (previous != null && same(previous, w)) {
+        kept.add(previous);
+        continue;
+      }
+      if (previous != null) {
+        w.revision = previous.revision + 1;
+        previous.previous = null;
+        w.previous = previous;
+        corrections.inc();
+      }
+      out.collect(w);
+      ResourceWindow stored = copyWithoutPrevious(w);
+      kept.add(stored);
+    }
+    if (!kept.isEmpty()) {
+      emitted.put(key, kept);
+    }
+  }
+
+  /** Samples the window needs: those before its end, from the last one before its start. */
+  private List<Sample> samplesFor(long start, long end) throws Exception {
+    TreeMap<Long, Sample> sorted = new TreeMap<>();
+    for (Map.Entry<Long, Sample> e : samples.entries()) {
+      if (e.getKey() < end) {
+        sorted.put(e.getKey(), e.getValue());
+      }
+    }
+    Long from = sorted.floorKey(start - 1);
+    return new ArrayList<>((from == null ? sorted : sorted.tailMap(from, true)).values());
+  }
+
+  /** After the last correction of windows ending at {@code windowEnd}: forget them and the samples no window needs. */
+  private void cleanup(long windowEnd) throws Exception {
+    for (long size : windowSizes) {
+      if (windowEnd % size == 0) {
+        emitted.remove(size + ":" + (windowEnd - size));
+      }
+    }
+    // The oldest window still correctable starts at windowEnd - longestWindow; keep what it
+    // reads: samples from the last one before it.
+    long keepFrom = windowEnd - longestWindow - maxIntervalMs;
+    Long newestOld = null;
+    for (Long t : samples.keys()) {
+      if (t < keepFrom && (newestOld == null || t > newestOld)) {
+        newestOld = t;
+      }
+    }
+    Iterator<Long> it = samples.keys().iterator();
+    while (it.hasNext()) {
+      Long t = it.next();
+      if (t < keepFrom && !t.equals(newestOld)) {
+        it.remove();
+      }
+    }
+  }
+
+  private PriceBook priceBook(ReadOnlyBroadcastState<String, PriceBook.Entry> broadcast) throws Exception {
+    List<PriceBook.Entry> all = new ArrayList<>(configured.entries());
+    for (Map.Entry<String, PriceBook.Entry> e : broadcast.immutableEntries()) {
+      all.add(e.getValue());
+    }
+    return new PriceBook(all);
+  }
+
+  static long windowEnd(long time, long size) {
+    return Math.floorDiv(time, size) * size + size;
+  }
+
+  private static ResourceWindow find(List<ResourceWindow> windows, Labels labels) {
+    for (ResourceWindow w : windows) {
+      if (w.labels.equals(labels)) {
+        return w;
+      }
+    }
+    return null;
+  }
+
+  private static boolean same(ResourceWindow a, ResourceWindow b) {
+    return a.samples == b.samples && a.coveredSeconds == b.coveredSeconds && a.busySeconds == b.busySeconds
+        && a.energyKwh == b.energyKwh && a.assetCost == b.assetCost && a.workloadCost == b.workloadCost
+        && a.memoryCost == b.memoryCost && a.energyCost == b.energyCost && a.gapSeconds == b.gapSeconds
+        && a.utilizationP95 == b.utilizationP95;
+  }
+
+  private static ResourceWindow copyWithoutPrevious(ResourceWindow w) {
+    ResourceWindow c = new ResourceWindow();
+    c.resourceId = w.resourceId;
+    c.resourceType = w.resourceType;
+    c.acceleratorType = w.acceleratorType;
+    c.labels = w.labels;
+    c.windowStart = w.windowStart;
+    c.windowEnd = w.windowEnd;
+    c.samples = w.samples;
+    c.coveredSeconds = w.coveredSeconds;
+    c.gapSeconds = w.gapSeconds;
+    c.busySeconds = w.busySeconds;
+    c.idleSeconds = w.idleSeconds;
+    c.utilizationAvg = w.utilizationAvg;
+    c.utilizationP95 = w.utilizationP95;
+    c.energyKwh = w.energyKwh;
+    c.quantity = w.quantity;
+    c.unit = w.unit;
+    c.assetCost = w.assetCost;
+    c.workloadCost = w.workloadCost;
+    c.idleCost = w.idleCost;
+    c.memoryCost = w.memoryCost;
+    c.energyCost = w.energyCost;
+    c.listPrice = w.listPrice;
+    c.contractedRatio = w.contractedRatio;
+    c.energyContractedRatio = w.energyContractedRatio;
+    c.currency = w.currency;
+    c.revision = w.revision;
+    return c;
+  }
+}

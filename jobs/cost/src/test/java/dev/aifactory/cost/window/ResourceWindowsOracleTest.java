@@ -1,0 +1,257 @@
+package dev.aifactory.cost.window;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.aifactory.cost.model.Labels;
+import dev.aifactory.cost.model.Rejected;
+import dev.aifactory.cost.model.ResourceWindow;
+import dev.aifactory.cost.model.Sample;
+import dev.aifactory.cost.prices.PriceBook;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Every window the operator emits, against a brute-force recomputation second by second from
+ * the raw samples: random GPU and CPU resources with gaps, counter resets, duplicates, workload
+ * changes, and samples arriving out of order, late within the allowed lateness, and too late.
+ */
+class ResourceWindowsOracleTest {
+
+  static final long SECOND = 1000;
+  static final long[] SIZES = {60 * SECOND, 300 * SECOND};
+  static final long MAX_INTERVAL = 20 * SECOND;
+  static final long LATENESS = 60 * SECOND;
+  static final PriceBook PRICES = new PriceBook(List.of(
+      new PriceBook.Entry(PriceBook.GPU_HOUR, "H200", 4.0, 3.0, "USD", Long.MIN_VALUE),
+      new PriceBook.Entry(PriceBook.VCPU_HOUR, null, 0.04, 0.04, "USD", Long.MIN_VALUE),
+      new PriceBook.Entry(PriceBook.GB_HOUR, null, 0.005, 0.005, "USD", Long.MIN_VALUE),
+      new PriceBook.Entry(PriceBook.KWH, null, 0.2, 0.2, "USD", Long.MIN_VALUE)));
+
+  @ParameterizedTest
+  @ValueSource(longs = {1, 2, 3, 4, 5, 6, 7, 8})
+  void everyWindowMatchesABruteForceRecomputation(long seed) throws Exception {
+    Random random = new Random(seed);
+    List<Sample> all = new ArrayList<>();
+    for (int r = 0; r < 3; r++) {
+      all.addAll(resource(random, "res-" + r, r != 1));
+    }
+    // Arrival order: by time, with local shuffles (out of order within a few seconds), some
+    // samples held back (late), and redeliveries.
+    List<Sample> arrival = new ArrayList<>(all);
+    arrival.sort((a, b) -> Long.compare(a.time, b.time));
+    for (int i = 0; i + 3 < arrival.size(); i += 3) {
+      Collections.shuffle(arrival.subList(i, i + 3), random);
+    }
+    List<Sample> heldBack = new ArrayList<>();
+    List<Sample> ordered = new ArrayList<>();
+    for (Sample s : arrival) {
+      boolean held = random.nextDouble() < 0.05;
+      (held ? heldBack : ordered).add(s);
+      if (!held && random.nextDouble() < 0.03) {
+        ordered.add(s);
+      }
+    }
+
+    ResourceWindows function = new ResourceWindows(SIZES, MAX_INTERVAL, LATENESS, PRICES);
+    Map<String, ResourceWindow> finalWindows = new HashMap<>();
+    List<Rejected> rejected = new ArrayList<>();
+    List<Sample> accepted = new ArrayList<>(all);
+    try (var h = new KeyedTwoInputStreamOperatorTestHarness<>(new CoBroadcastWithKeyedOperator<>(function, List.of(ResourceWindows.PRICES)),
+        (Sample s) -> s.resourceId, (PriceBook.Entry e) -> "", Types.STRING)) {
+      h.open();
+      long maxSeen = Long.MIN_VALUE;
+      int sinceHeld = 0;
+      for (Sample s : ordered) {
+        h.processElement1(new StreamRecord<>(s, s.time));
+        maxSeen = Math.max(maxSeen, s.time);
+        h.processBothWatermarks(new Watermark(maxSeen - 5 * SECOND));
+        // Held-back samples arrive some time later: most within the lateness, some after it.
+        if (++sinceHeld % 40 == 0 && !heldBack.isEmpty()) {
+          Sample late = heldBack.remove(0);
+          h.processElement1(new StreamRecord<>(late, late.time));
+        }
+      }
+      for (Sample late : heldBack) {
+        h.processElement1(new StreamRecord<>(late, late.time));
+      }
+      h.processBothWatermarks(new Watermark(Long.MAX_VALUE));
+      for (ResourceWindow w : h.extractOutputValues()) {
+        String key = key(w);
+        ResourceWindow before = finalWindows.get(key);
+        if (w.revision > 0) {
+          assertThat(before).as("a correction follows the row it corrects").isNotNull();
+          assertThat(w.revision).isEqualTo(before.revision + 1);
+          assertThat(w.previous.workloadCost).isEqualTo(before.workloadCost);
+        }
+        finalWindows.put(key, w);
+      }
+      for (var r : h.getSideOutput(ResourceWindows.REJECTED)) {
+        rejected.add(r.getValue());
+      }
+    }
+    // A too-late sample is not in the windows: it is in the rejected output.
+    long corrected = finalWindows.values().stream().filter(w -> w.revision > 0).count();
+    assertThat(rejected.size() + corrected).as("held-back samples corrected windows or were rejected").isPositive();
+    for (Rejected r : rejected) {
+      assertThat(r.reason).isEqualTo(Rejected.LATE);
+      accepted.removeIf(s -> s.eventId.equals(r.eventId));
+    }
+
+    Map<String, ResourceWindow> expected = bruteForce(accepted);
+    assertThat(finalWindows.keySet()).containsExactlyInAnyOrderElementsOf(expected.keySet());
+    for (var e : expected.entrySet()) {
+      ResourceWindow want = e.getValue();
+      ResourceWindow got = finalWindows.get(e.getKey());
+      String at = e.getKey();
+      assertThat(got.samples).as(at).isEqualTo(want.samples);
+      assertThat(got.coveredSeconds).as(at).isCloseTo(want.coveredSeconds, within(1e-9));
+      assertThat(got.busySeconds).as(at).isCloseTo(want.busySeconds, within(1e-6));
+      assertThat(got.utilizationP95).as(at).isCloseTo(want.utilizationP95, within(1e-9));
+      assertThat(got.energyKwh).as(at).isCloseTo(want.energyKwh, within(1e-12));
+      assertThat(got.assetCost).as(at).isCloseTo(want.assetCost, within(1e-9));
+      assertThat(got.workloadCost).as(at).isCloseTo(want.workloadCost, within(1e-9));
+      assertThat(got.idleCost).as(at).isCloseTo(want.assetCost - want.workloadCost, within(1e-9));
+      assertThat(got.gapSeconds).as(at).isCloseTo(want.gapSeconds, within(1e-9));
+    }
+  }
+
+  /** One resource over 15 minutes: samples every 5 s with gaps, a counter reset, a workload change. */
+  static List<Sample> resource(Random random, String id, boolean gpu) {
+    List<Sample> out = new ArrayList<>();
+    long t = 1_000_000 * SECOND + random.nextInt(30) * SECOND;
+    long counter = random.nextInt(1_000_000);
+    Labels first = new Labels("risk", "online_inference", "scoring", "fraud:1");
+    Labels second = new Labels("research", random.nextBoolean() ? "training" : Labels.UNALLOCATED, "run-7", null);
+    int n = 0;
+    while (t < 1_000_000 * SECOND + 900 * SECOND) {
+      Sample s = new Sample();
+      s.eventId = id + "-" + n++;
+      s.time = t;
+      s.resourceId = id;
+      s.resourceType = gpu ? "gpu" : "cpu";
+      s.acceleratorType = gpu ? "H200" : null;
+      s.labels = t < 1_000_000 * SECOND + 450 * SECOND ? first : second;
+      if (gpu) {
+        s.gpuUtilPct = random.nextInt(101);
+        s.powerW = 100 + random.nextInt(500);
+        counter = random.nextDouble() < 0.03 ? random.nextInt(10_000) : counter + random.nextInt(3_000_000);
+        s.energyMj = counter;
+      } else {
+        s.cpuCoresRequested = 4;
+        s.cpuCoresUsed = random.nextDouble() * 6;
+        s.cpuCoresCapacity = 16;
+        s.memoryGb = 8 + random.nextInt(8);
+        s.powerW = 50 + random.nextInt(100);
+      }
+      out.add(s);
+      t += random.nextDouble() < 0.05 ? (25 + random.nextInt(60)) * SECOND : 5 * SECOND;
+    }
+    return out;
+  }
+
+  /** Second by second: which sample stands for each second, and the window's sums from that. */
+  static Map<String, ResourceWindow> bruteForce(List<Sample> samples) {
+    Map<String, TreeMap<Long, Sample>> byResource = new HashMap<>();
+    for (Sample s : samples) {
+      byResource.computeIfAbsent(s.resourceId, k -> new TreeMap<>()).putIfAbsent(s.time, s);
+    }
+    Map<String, ResourceWindow> out = new HashMap<>();
+    for (TreeMap<Long, Sample> series : byResource.values()) {
+      long first = series.firstKey();
+      long last = series.lastKey();
+      for (long size : SIZES) {
+        for (long start = Math.floorDiv(first, size) * size; start <= last + MAX_INTERVAL; start += size) {
+          Map<Labels, ResourceWindow> windows = new HashMap<>();
+          double uncovered = 0;
+          for (long sec = start; sec < start + size; sec += SECOND) {
+            var at = series.floorEntry(sec);
+            if (at == null) {
+              continue;
+            }
+            var next = series.higherEntry(at.getKey());
+            boolean covered = sec < at.getKey() + MAX_INTERVAL && (next == null || sec < next.getKey());
+            if (!covered) {
+              uncovered += 1;
+              continue;
+            }
+            Sample s = at.getValue();
+            ResourceWindow w = windows.computeIfAbsent(s.labels, l -> window(s, size));
+            w.windowStart = start;
+            double u = s.resourceType.equals("gpu") ? s.gpuUtilPct / 100 : Math.min(1, s.cpuCoresUsed / s.cpuCoresRequested);
+            w.coveredSeconds += 1;
+            w.busySeconds += u;
+            perSecondUtil(w).add(u);
+            double hour = 1 / 3600.0;
+            if (s.resourceType.equals("gpu")) {
+              w.assetCost += hour * 4.0;
+              w.workloadCost += hour * 4.0 * Math.max(s.labels.allocated() ? 1 : 0, u);
+            } else {
+              double held = Math.max(s.cpuCoresRequested, s.cpuCoresUsed);
+              w.assetCost += hour * 16 * 0.04;
+              w.workloadCost += hour * Math.min(16, held) * 0.04;
+              w.energyKwh += s.powerW / 3.6e6; // no counter: power for one second
+            }
+          }
+          for (Sample s : series.subMap(start, start + size).values()) {
+            ResourceWindow w = windows.computeIfAbsent(s.labels, l -> window(s, size));
+            w.windowStart = start;
+            w.samples++;
+            var prev = series.lowerEntry(s.time);
+            if (s.energyMj >= 0 && prev != null) {
+              long before = prev.getValue().energyMj;
+              w.energyKwh += (s.energyMj >= before ? s.energyMj - before : s.energyMj) / 3.6e9;
+            }
+          }
+          ResourceWindow widest = null;
+          for (ResourceWindow w : windows.values()) {
+            List<Double> util = perSecondUtil(w);
+            Collections.sort(util);
+            w.utilizationP95 = util.isEmpty() ? 0 : util.get((int) Math.ceil(0.95 * util.size()) - 1);
+            if (widest == null || w.coveredSeconds > widest.coveredSeconds) {
+              widest = w;
+            }
+          }
+          if (widest != null) {
+            widest.gapSeconds = uncovered;
+          }
+          for (ResourceWindow w : windows.values()) {
+            out.put(w.resourceId + "|" + size + "|" + start + "|" + w.labels, w);
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  static final Map<ResourceWindow, List<Double>> UTIL = new java.util.IdentityHashMap<>();
+
+  static List<Double> perSecondUtil(ResourceWindow w) {
+    return UTIL.computeIfAbsent(w, k -> new ArrayList<>());
+  }
+
+  static ResourceWindow window(Sample s, long size) {
+    ResourceWindow w = new ResourceWindow();
+    w.resourceId = s.resourceId;
+    w.resourceType = s.resourceType;
+    w.labels = s.labels;
+    w.windowEnd = size;
+    return w;
+  }
+
+  static String key(ResourceWindow w) {
+    return w.resourceId + "|" + (w.windowEnd - w.windowStart) + "|" + w.windowStart + "|" + w.labels;
+  }
+}
