@@ -29,6 +29,7 @@ public class ResourceWindow {
   public double workloadCost;
   public double idleCost;
   public double memoryCost;
+  public double memoryGbHours;
   public double energyCost;
   public double listPrice;
   public double contractedRatio = 1;
@@ -43,8 +44,8 @@ public class ResourceWindow {
     return windowEnd - windowStart;
   }
 
-  /** Everything the workload is charged: its share of the asset, memory and energy. */
-  public double chargedToWorkload() {
-    return workloadCost + memoryCost + energyCost;
+  /** What the workload is charged at contracted prices: its share of the asset, memory and energy. */
+  public double effectiveWorkloadCost() {
+    return workloadCost * contractedRatio + memoryCost + energyCost * energyContractedRatio;
   }
 }

@@ -248,6 +248,7 @@ public final class ResourceWindows extends KeyedBroadcastProcessFunction<String,
     c.workloadCost = w.workloadCost;
     c.idleCost = w.idleCost;
     c.memoryCost = w.memoryCost;
+    c.memoryGbHours = w.memoryGbHours;
     c.energyCost = w.energyCost;
     c.listPrice = w.listPrice;
     c.contractedRatio = w.contractedRatio;

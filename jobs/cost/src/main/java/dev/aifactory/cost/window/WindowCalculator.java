@@ -114,6 +114,7 @@ public final class WindowCalculator {
     double asset;
     double workload;
     double memoryCost;
+    double memoryGbHours;
     final List<double[]> utilizations = new ArrayList<>();
 
     Accumulator(Sample first, long windowStart, PriceBook prices) {
@@ -162,6 +163,7 @@ public final class WindowCalculator {
       }
       if (!Double.isNaN(s.memoryGb)) {
         memoryCost += hours * s.memoryGb * memory.list();
+        memoryGbHours += hours * s.memoryGb;
       }
     }
 
@@ -187,6 +189,7 @@ public final class WindowCalculator {
       w.workloadCost = workload;
       w.idleCost = Math.max(0, asset - workload);
       w.memoryCost = memoryCost;
+      w.memoryGbHours = memoryGbHours;
       w.energyCost = w.energyKwh * energy.list();
       w.listPrice = main.list();
       w.contractedRatio = main.ratio();
