@@ -8,6 +8,7 @@ import dev.aifactory.cost.prices.PriceBook;
 import dev.aifactory.cost.sink.IcebergKafkaCostSinks;
 import dev.aifactory.cost.source.PriceTopicDeserializer;
 import dev.aifactory.cost.source.UsageTopicDeserializer;
+import dev.aifactory.cost.source.UsageWatermarks;
 import java.time.Duration;
 import java.util.Properties;
 import org.apache.flink.api.common.eventtime.Watermark;
@@ -55,10 +56,9 @@ public final class CostJobMain {
     if (config.getBoolean("cost.bounded", false)) {
       source.setBounded(OffsetsInitializer.latest());
     }
-    WatermarkStrategy<UsageRecord> watermarks = WatermarkStrategy
-        .<UsageRecord>forBoundedOutOfOrderness(config.getDuration("cost.watermark.out-of-orderness", Duration.ofSeconds(30)))
-        .withTimestampAssigner((r, kafkaTime) -> r.time())
-        .withIdleness(config.getDuration("cost.watermark.idleness", Duration.ofSeconds(30)));
+    WatermarkStrategy<UsageRecord> watermarks = UsageWatermarks.strategy(
+        config.getDuration("cost.watermark.out-of-orderness", Duration.ofSeconds(30)),
+        config.getDuration("cost.watermark.idleness", Duration.ofSeconds(30)));
     return env.fromSource(source.build(), watermarks, "usage topic").uid("usage-topic");
   }
 

@@ -95,7 +95,7 @@ public final class IcebergKafkaCostSinks implements CostSinks {
   private <T> void iceberg(DataStream<T> input, Class<T> type, TableIdentifier id, Schema schema, String name) {
     DataStream<RowData> rows = input.map(new PojoRows<>(schema, type))
         .returns(InternalTypeInfo.of(FlinkSchemaUtil.convert(schema)))
-        .uid(name + "-rows").name(name + " rows");
-    IcebergSink.forRowData(rows).tableLoader(TableLoader.fromCatalog(catalog, id)).uidSuffix(name).append();
+        .uid("iceberg-rows-" + name).name(name + " rows");
+    IcebergSink.forRowData(rows).tableLoader(TableLoader.fromCatalog(catalog, id)).uidSuffix("gold-" + name).append();
   }
 }

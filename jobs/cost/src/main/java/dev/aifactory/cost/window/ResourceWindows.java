@@ -91,7 +91,8 @@ public final class ResourceWindows extends KeyedBroadcastProcessFunction<String,
   @Override
   public void processElement(Sample sample, ReadOnlyContext ctx, Collector<ResourceWindow> out) throws Exception {
     long watermark = ctx.timerService().currentWatermark();
-    if (sample.time < watermark - latenessMs) {
+    // (Before the first watermark it is Long.MIN_VALUE: subtracting would wrap around.)
+    if (watermark != Long.MIN_VALUE && sample.time < watermark - latenessMs) {
       late.inc();
       ctx.output(REJECTED, new Rejected(Rejected.LATE, "older than the watermark less the allowed lateness", sample.eventId,
           sample.resourceId, sample.time, watermark, ctx.timerService().currentProcessingTime()));

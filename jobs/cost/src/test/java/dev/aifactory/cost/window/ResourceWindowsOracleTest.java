@@ -57,9 +57,13 @@ class ResourceWindowsOracleTest {
     }
     List<Sample> heldBack = new ArrayList<>();
     List<Sample> ordered = new ArrayList<>();
+    java.util.Set<String> heldBackIds = new java.util.HashSet<>();
     for (Sample s : arrival) {
       boolean held = random.nextDouble() < 0.05;
       (held ? heldBack : ordered).add(s);
+      if (held) {
+        heldBackIds.add(s.eventId);
+      }
       if (!held && random.nextDouble() < 0.03) {
         ordered.add(s);
       }
@@ -107,6 +111,7 @@ class ResourceWindowsOracleTest {
     assertThat(rejected.size() + corrected).as("held-back samples corrected windows or were rejected").isPositive();
     for (Rejected r : rejected) {
       assertThat(r.reason).isEqualTo(Rejected.LATE);
+      assertThat(heldBackIds).as("only samples that arrived late are rejected").contains(r.eventId);
       accepted.removeIf(s -> s.eventId.equals(r.eventId));
     }
 
