@@ -1,5 +1,6 @@
 package dev.aifactory.launcher;
 
+import dev.aifactory.cost.CostJobMain;
 import dev.aifactory.features.FeaturesJobMain;
 import dev.aifactory.ingest.IngestJobMain;
 import dev.aifactory.savepoints.FeatureStateBootstrapMain;
@@ -16,7 +17,7 @@ import picocli.CommandLine.Parameters;
 final class RunCommand implements Callable<Integer> {
 
   @Parameters(index = "0", description = "The job: ingest, features, bootstrap-features (a features savepoint from silver), "
-      + "scoring (the stream) or batch-scoring (an Iceberg table).")
+      + "scoring (the stream), batch-scoring (an Iceberg table) or cost.")
   String job;
 
   @Parameters(index = "1..*", arity = "0..*", description = "Job options, for example --kafka.bootstrap.servers host:9092.")
@@ -31,8 +32,9 @@ final class RunCommand implements Callable<Integer> {
       case "bootstrap-features" -> FeatureStateBootstrapMain.main(args);
       case "scoring" -> ScoringJobMain.main(args);
       case "batch-scoring" -> BatchScoringJob.main(args);
+      case "cost" -> CostJobMain.main(args);
       default -> {
-        System.err.println("unknown job '" + job + "'; known: ingest, features, bootstrap-features, scoring, batch-scoring");
+        System.err.println("unknown job '" + job + "'; known: ingest, features, bootstrap-features, scoring, batch-scoring, cost");
         return 2;
       }
     }

@@ -85,6 +85,8 @@ final class ScoringDemo {
     ScoringJobMain.define(env, scoring);
     long transactions = CommittedRows.of(catalog, IngestTables.silver("transactions"));
     long started = System.nanoTime();
+    // This process's CPU, sampled while it scores, is what the cost step charges the model for.
+    ProcessCpuSampler cpu = new ProcessCpuSampler(kafka.bootstrapServers(), "telemetry.usage", parallelism, 2_000);
     JobClient job = env.executeAsync("factory-demo: scoring " + trained.model().label());
     System.out.printf("scoring job %s replaying %,d transactions from the silver topic%n", job.getJobID(), transactions);
     long scored = -1;
@@ -104,6 +106,7 @@ final class ScoringDemo {
         break;
       }
       if (System.nanoTime() > deadlineNanos || job.getJobStatus().get().isTerminalState()) {
+        cpu.close();
         System.out.println();
         System.err.println("the scoring job stopped or timed out; see .factory/factory.log");
         return 1;
@@ -111,8 +114,10 @@ final class ScoringDemo {
       Thread.sleep(500);
     }
     job.cancel().get();
+    cpu.close();
     System.out.println();
     printSummary(transactions, lastChangeSeconds);
+    new CostDemo(kafka, dir, catalog, parallelism).run();
     return 0;
   }
 

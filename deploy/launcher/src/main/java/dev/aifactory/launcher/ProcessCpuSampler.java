@@ -1,0 +1,72 @@
+package dev.aifactory.launcher;
+
+import com.sun.management.OperatingSystemMXBean;
+import dev.aifactory.schemas.wire.AvroWire;
+import dev.aifactory.telemetry.Usage;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Properties;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * The demo's own CPU as usage samples: this process's CPU load on this host, charged to the
+ * scoring workload it runs (there is no GPU exporter on a laptop; {@code factory telemetry}
+ * feeds real GPU nodes).
+ */
+final class ProcessCpuSampler implements AutoCloseable {
+
+  private final KafkaProducer<byte[], byte[]> producer;
+  private final String topic;
+  private final double requestedCores;
+  private final Thread thread;
+  private volatile boolean running = true;
+
+  ProcessCpuSampler(String bootstrap, String topic, double requestedCores, long intervalMs) {
+    Properties p = new Properties();
+    p.put("bootstrap.servers", bootstrap);
+    this.producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+    this.topic = topic;
+    this.requestedCores = requestedCores;
+    this.thread = new Thread(() -> loop(intervalMs), "demo-cpu-sampler");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  private void loop(long intervalMs) {
+    OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    int cores = Runtime.getRuntime().availableProcessors();
+    String host;
+    try {
+      host = InetAddress.getLocalHost().getHostName();
+    } catch (Exception e) {
+      host = "localhost";
+    }
+    while (running) {
+      long now = System.currentTimeMillis();
+      Usage u = Usage.newBuilder().setEventId(host + "/cpu@" + now).setEventTime(Instant.ofEpochMilli(now))
+          .setResourceId(host + "/cpu").setResourceType("cpu")
+          .setCpuCoresUsed(Math.max(0, os.getProcessCpuLoad()) * cores).setCpuCoresRequested(requestedCores)
+          .setCpuCoresCapacity((double) cores)
+          .setMemoryGb((Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) / 1e9)
+          .setTeam("risk").setWorkloadClass("online_inference").setJob("factory-scoring-fraud").setModel("fraud:1").build();
+      producer.send(new ProducerRecord<>(topic, null, now, u.getResourceId().getBytes(StandardCharsets.UTF_8), AvroWire.singleObject(u)));
+      try {
+        Thread.sleep(intervalMs);
+      } catch (InterruptedException e) {
+        return;
+      }
+    }
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    running = false;
+    thread.interrupt();
+    thread.join(5_000);
+    producer.close();
+  }
+}
