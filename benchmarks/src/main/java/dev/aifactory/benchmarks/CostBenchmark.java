@@ -1,5 +1,6 @@
 package dev.aifactory.benchmarks;
 
+import dev.aifactory.cost.CostJobMain;
 import dev.aifactory.cost.focus.FocusRow;
 import dev.aifactory.cost.focus.FocusRows;
 import dev.aifactory.cost.model.Labels;
@@ -125,11 +126,13 @@ public final class CostBenchmark {
         TypeInformation.of(Sample.class));
     DataStream<Sample> stream = env.fromSource(source,
         WatermarkStrategy.<Sample>forBoundedOutOfOrderness(Duration.ofSeconds(30)).withTimestampAssigner((s, t) -> s.time), "samples");
-    DataGeneratorSource<PriceBook.Entry> none = new DataGeneratorSource<>(i -> null, 0, RateLimiterStrategy.noOp(),
-        TypeInformation.of(PriceBook.Entry.class));
-    DataStream<PriceBook.Entry> prices = env.fromSource(none, WatermarkStrategy.noWatermarks(), "no price changes");
     PriceBook book = new PriceBook(List.of(new PriceBook.Entry(PriceBook.GPU_HOUR, "H200", 3.8, 3.8, "USD", Long.MIN_VALUE),
         new PriceBook.Entry(PriceBook.KWH, null, 0.15, 0.15, "USD", Long.MIN_VALUE)));
+    // One price message (the same H200 price again), as the job's prices topic would carry.
+    PriceBook.Entry again = book.entries().get(0);
+    DataGeneratorSource<PriceBook.Entry> priceTopic = new DataGeneratorSource<>(i -> again, 1, RateLimiterStrategy.noOp(),
+        TypeInformation.of(PriceBook.Entry.class));
+    DataStream<PriceBook.Entry> prices = env.fromSource(priceTopic, CostJobMain.neverHoldsBackEventTime(), "prices");
     FocusRows focus = new FocusRows("self-hosted", "AI Factory");
     stream.keyBy(s -> s.resourceId)
         .connect(prices.broadcast(ResourceWindows.PRICES))
@@ -152,7 +155,7 @@ public final class CostBenchmark {
         Types.STRING, Types.STRING, Types.STRING, Types.INSTANT, Types.DOUBLE, Types.LONG));
     DataStream<Row> stream = env.fromSource(source,
         WatermarkStrategy.<Row>forBoundedOutOfOrderness(Duration.ofSeconds(30))
-            .withTimestampAssigner((r, t) -> ((Instant) r.getField("ts")).toEpochMilli()), "samples");
+            .withTimestampAssigner((r, t) -> ((Instant) r.getField(3)).toEpochMilli()), "samples");
     tables.createTemporaryView("samples", stream, Schema.newBuilder()
         .columnByExpression("rowtime", "CAST(ts AS TIMESTAMP_LTZ(3))")
         .watermark("rowtime", "SOURCE_WATERMARK()")

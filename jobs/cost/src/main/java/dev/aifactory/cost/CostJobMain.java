@@ -82,7 +82,7 @@ public final class CostJobMain {
    * time (a broadcast input without watermarks would stop it), so it always says "no later price
    * will change the past".
    */
-  static WatermarkStrategy<PriceBook.Entry> neverHoldsBackEventTime() {
+  public static WatermarkStrategy<PriceBook.Entry> neverHoldsBackEventTime() {
     return WatermarkStrategy.<PriceBook.Entry>forGenerator(context -> new WatermarkGenerator<>() {
       @Override
       public void onEvent(PriceBook.Entry event, long timestamp, WatermarkOutput output) {

@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -47,8 +46,10 @@ public final class ResourceWindows extends KeyedBroadcastProcessFunction<String,
   private final long latenessMs;
   private final PriceBook configured;
   private final long longestWindow;
+  private final long bucket;
 
-  private transient MapState<Long, Sample> samples;
+  /** Samples in buckets of the smallest window, each sorted by time: a window reads its own buckets only. */
+  private transient MapState<Long, List<Sample>> buckets;
   private transient MapState<String, List<ResourceWindow>> emitted;
   private transient Counter duplicates;
   private transient Counter corrections;
@@ -67,6 +68,16 @@ public final class ResourceWindows extends KeyedBroadcastProcessFunction<String,
       longest = Math.max(longest, w);
     }
     this.longestWindow = longest;
+    long shortest = Long.MAX_VALUE;
+    for (long w : windowSizes) {
+      shortest = Math.min(shortest, w);
+    }
+    for (long w : windowSizes) {
+      if (w % shortest != 0) {
+        throw new IllegalArgumentException("every window size must be a multiple of the shortest, " + shortest + " ms: " + w);
+      }
+    }
+    this.bucket = shortest;
     if (latenessMs % 1000 != 0 || latenessMs < 0) {
       // Cleanup timers sit 1 ms after a whole second, so they never look like a window's end.
       throw new IllegalArgumentException("the allowed lateness must be whole seconds: " + latenessMs);
@@ -75,7 +86,7 @@ public final class ResourceWindows extends KeyedBroadcastProcessFunction<String,
 
   @Override
   public void open(OpenContext openContext) {
-    samples = getRuntimeContext().getMapState(new MapStateDescriptor<>("samples", Types.LONG, TypeInformation.of(Sample.class)));
+    buckets = getRuntimeContext().getMapState(new MapStateDescriptor<>("samples", Types.LONG, Types.LIST(TypeInformation.of(Sample.class))));
     emitted = getRuntimeContext().getMapState(new MapStateDescriptor<>("emitted", Types.STRING,
         TypeInformation.of(new TypeHint<List<ResourceWindow>>() {})));
     duplicates = getRuntimeContext().getMetricGroup().counter("duplicateSamples");
@@ -98,13 +109,22 @@ public final class ResourceWindows extends KeyedBroadcastProcessFunction<String,
           sample.resourceId, sample.time, watermark, ctx.timerService().currentProcessingTime()));
       return;
     }
-    Sample existing = samples.get(sample.time);
-    if (existing != null) {
+    long bucketStart = Math.floorDiv(sample.time, bucket) * bucket;
+    List<Sample> inBucket = buckets.get(bucketStart);
+    if (inBucket == null) {
+      inBucket = new ArrayList<>(4);
+    }
+    int at = 0;
+    while (at < inBucket.size() && inBucket.get(at).time < sample.time) {
+      at++;
+    }
+    if (at < inBucket.size() && inBucket.get(at).time == sample.time) {
       // The same sample again (a redelivery), or a second one at the same instant: keep the first.
       duplicates.inc();
       return;
     }
-    samples.put(sample.time, sample);
+    inBucket.add(at, sample);
+    buckets.put(bucketStart, inBucket);
     for (long size : windowSizes) {
       long end = windowEnd(sample.time, size);
       ctx.timerService().registerEventTimeTimer(end);
@@ -162,16 +182,26 @@ public final class ResourceWindows extends KeyedBroadcastProcessFunction<String,
     }
   }
 
-  /** Samples the window needs: those before its end, from the last one before its start. */
+  /** Samples the window needs: the last one before its start, then those in it, by time. */
   private List<Sample> samplesFor(long start, long end) throws Exception {
-    TreeMap<Long, Sample> sorted = new TreeMap<>();
-    for (Map.Entry<Long, Sample> e : samples.entries()) {
-      if (e.getKey() < end) {
-        sorted.put(e.getKey(), e.getValue());
+    List<Sample> in = new ArrayList<>();
+    for (long b = start; b < end; b += bucket) {
+      List<Sample> some = buckets.get(b);
+      if (some != null) {
+        in.addAll(some);
       }
     }
-    Long from = sorted.floorKey(start - 1);
-    return new ArrayList<>((from == null ? sorted : sorted.tailMap(from, true)).values());
+    // The sample before the window: usually in the bucket before; after a silence, further back
+    // (as far as state keeps samples).
+    long oldest = start - longestWindow - maxIntervalMs - latenessMs - bucket;
+    for (long b = start - bucket; b >= oldest; b -= bucket) {
+      List<Sample> some = buckets.get(b);
+      if (some != null && !some.isEmpty()) {
+        in.add(0, some.get(some.size() - 1));
+        break;
+      }
+    }
+    return in;
   }
 
   /** After the last correction of windows ending at {@code windowEnd}: forget them and the samples no window needs. */
@@ -182,18 +212,18 @@ public final class ResourceWindows extends KeyedBroadcastProcessFunction<String,
       }
     }
     // The oldest window still correctable starts at windowEnd - longestWindow; keep what it
-    // reads: samples from the last one before it.
-    long keepFrom = windowEnd - longestWindow - maxIntervalMs;
+    // reads: its buckets, and the newest bucket before them (it holds the sample before it).
+    long keepFrom = Math.floorDiv(windowEnd - longestWindow - maxIntervalMs, bucket) * bucket;
     Long newestOld = null;
-    for (Long t : samples.keys()) {
-      if (t < keepFrom && (newestOld == null || t > newestOld)) {
-        newestOld = t;
+    for (Long b : buckets.keys()) {
+      if (b < keepFrom && (newestOld == null || b > newestOld)) {
+        newestOld = b;
       }
     }
-    Iterator<Long> it = samples.keys().iterator();
+    Iterator<Long> it = buckets.keys().iterator();
     while (it.hasNext()) {
-      Long t = it.next();
-      if (t < keepFrom && !t.equals(newestOld)) {
+      Long b = it.next();
+      if (b < keepFrom && !b.equals(newestOld)) {
         it.remove();
       }
     }
