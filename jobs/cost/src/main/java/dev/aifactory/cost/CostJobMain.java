@@ -5,6 +5,7 @@ import dev.aifactory.common.JobConfig;
 import dev.aifactory.common.KafkaStartingOffsets;
 import dev.aifactory.cost.model.UsageRecord;
 import dev.aifactory.cost.prices.PriceBook;
+import dev.aifactory.cost.prices.PriceTable;
 import dev.aifactory.cost.sink.IcebergKafkaCostSinks;
 import dev.aifactory.cost.source.PriceTopicDeserializer;
 import dev.aifactory.cost.source.UsageTopicDeserializer;
@@ -40,6 +41,12 @@ public final class CostJobMain {
 
   public static void define(StreamExecutionEnvironment env, JobConfig config) {
     CostSettings settings = CostSettings.from(config);
+    String priceTable = config.get("cost.prices.table", "");
+    if (!priceTable.isBlank()) {
+      var catalog = IcebergCatalogs.loader(config).loadCatalog();
+      settings = settings.withPrices(settings.prices().with(
+          PriceTable.read(catalog.loadTable(org.apache.iceberg.catalog.TableIdentifier.parse(priceTable)))));
+    }
     CostTopology.build(usage(env, config), prices(env, config), settings,
         new IcebergKafkaCostSinks(IcebergCatalogs.loader(config), config.get("kafka.bootstrap.servers"), config.get("cost.alerts.topic"),
             properties(config, "kafka.producer.")));

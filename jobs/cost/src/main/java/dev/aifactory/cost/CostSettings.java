@@ -15,6 +15,11 @@ public record CostSettings(long[] windowMillis, long maxSampleIntervalMillis, lo
     long alertWindowMillis, double budgetHysteresis, double idleFloorPct, double idleMarginPct, int idleWindows,
     String providerName, String serviceName) implements Serializable {
 
+  public CostSettings withPrices(PriceBook book) {
+    return new CostSettings(windowMillis, maxSampleIntervalMillis, latenessMillis, book, budgets, alertWindowMillis, budgetHysteresis,
+        idleFloorPct, idleMarginPct, idleWindows, providerName, serviceName);
+  }
+
   public static CostSettings from(JobConfig config) {
     long[] windows = Arrays.stream(config.get("cost.windows", "1m,1h").split(","))
         .mapToLong(w -> JobConfig.parseDuration(w.trim()).toMillis()).toArray();

@@ -74,6 +74,14 @@ public final class PriceBook implements Serializable {
     return new PriceBook(entries);
   }
 
+  /** This book plus {@code more} entries (later ones with the same key replace earlier ones). */
+  public PriceBook with(Collection<Entry> more) {
+    java.util.Map<String, Entry> byKey = new java.util.LinkedHashMap<>();
+    entries.forEach(e -> byKey.put(e.key(), e));
+    more.forEach(e -> byKey.put(e.key(), e));
+    return new PriceBook(byKey.values());
+  }
+
   /** The price of {@code item} (for {@code accelerator}, for GPU hours) at {@code time}; zero when none is known. */
   public Quote at(String item, String accelerator, long time) {
     Entry best = null;
