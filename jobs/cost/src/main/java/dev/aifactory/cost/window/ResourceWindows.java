@@ -6,13 +6,14 @@ import dev.aifactory.cost.model.ResourceWindow;
 import dev.aifactory.cost.model.Sample;
 import dev.aifactory.cost.prices.PriceBook;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeHint;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -51,6 +52,8 @@ public final class ResourceWindows extends KeyedBroadcastProcessFunction<String,
   /** Samples in buckets of the smallest window, each sorted by time: a window reads its own buckets only. */
   private transient MapState<Long, List<Sample>> buckets;
   private transient MapState<String, List<ResourceWindow>> emitted;
+  /** The oldest bucket in state, so cleanup removes from it instead of scanning every bucket. */
+  private transient ValueState<Long> oldestBucket;
   private transient Counter duplicates;
   private transient Counter corrections;
   private transient Counter late;
@@ -87,6 +90,7 @@ public final class ResourceWindows extends KeyedBroadcastProcessFunction<String,
   @Override
   public void open(OpenContext openContext) {
     buckets = getRuntimeContext().getMapState(new MapStateDescriptor<>("samples", Types.LONG, Types.LIST(TypeInformation.of(Sample.class))));
+    oldestBucket = getRuntimeContext().getState(new ValueStateDescriptor<>("oldest-bucket", Types.LONG));
     emitted = getRuntimeContext().getMapState(new MapStateDescriptor<>("emitted", Types.STRING,
         TypeInformation.of(new TypeHint<List<ResourceWindow>>() {})));
     duplicates = getRuntimeContext().getMetricGroup().counter("duplicateSamples");
@@ -111,8 +115,13 @@ public final class ResourceWindows extends KeyedBroadcastProcessFunction<String,
     }
     long bucketStart = Math.floorDiv(sample.time, bucket) * bucket;
     List<Sample> inBucket = buckets.get(bucketStart);
-    if (inBucket == null) {
+    boolean newBucket = inBucket == null;
+    if (newBucket) {
       inBucket = new ArrayList<>(4);
+      Long oldest = oldestBucket.value();
+      if (oldest == null || bucketStart < oldest) {
+        oldestBucket.update(bucketStart);
+      }
     }
     int at = 0;
     while (at < inBucket.size() && inBucket.get(at).time < sample.time) {
@@ -127,9 +136,10 @@ public final class ResourceWindows extends KeyedBroadcastProcessFunction<String,
     buckets.put(bucketStart, inBucket);
     for (long size : windowSizes) {
       long end = windowEnd(sample.time, size);
-      ctx.timerService().registerEventTimeTimer(end);
       boolean spills = sample.time + maxIntervalMs > end;
-      if (spills) {
+      if (newBucket) {
+        // Once per bucket: its windows, and the next ones, which its last samples may cover.
+        ctx.timerService().registerEventTimeTimer(end);
         ctx.timerService().registerEventTimeTimer(end + size);
       }
       if (end <= watermark) {
@@ -214,19 +224,18 @@ public final class ResourceWindows extends KeyedBroadcastProcessFunction<String,
     // The oldest window still correctable starts at windowEnd - longestWindow; keep what it
     // reads: its buckets, and the newest bucket before them (it holds the sample before it).
     long keepFrom = Math.floorDiv(windowEnd - longestWindow - maxIntervalMs, bucket) * bucket;
-    Long newestOld = null;
-    for (Long b : buckets.keys()) {
-      if (b < keepFrom && (newestOld == null || b > newestOld)) {
-        newestOld = b;
-      }
+    Long oldest = oldestBucket.value();
+    if (oldest == null || oldest >= keepFrom) {
+      return;
     }
-    Iterator<Long> it = buckets.keys().iterator();
-    while (it.hasNext()) {
-      Long b = it.next();
-      if (b < keepFrom && !b.equals(newestOld)) {
-        it.remove();
-      }
+    long newestOld = keepFrom - bucket;
+    while (newestOld > oldest && !buckets.contains(newestOld)) {
+      newestOld -= bucket;
     }
+    for (long b = oldest; b < newestOld; b += bucket) {
+      buckets.remove(b);
+    }
+    oldestBucket.update(newestOld);
   }
 
   private PriceBook priceBook(ReadOnlyBroadcastState<String, PriceBook.Entry> broadcast) throws Exception {
