@@ -69,6 +69,13 @@ class CostEndToEndTest {
           send(producer, gpu("GPU-A", t, util, energy, "risk", "online_inference", "scoring", "fraud:1"));
           send(producer, gpu("GPU-B", t, 0, (t - T0) * 60, "platform", "unallocated", null, null));
           send(producer, metering(t, 1_000));
+          // The ingest job's host: 2 of 8 cores, and the records it ingested.
+          send(producer, Usage.newBuilder().setEventId("ingest-cpu-" + t).setEventTime(Instant.ofEpochMilli(t)).setResourceId("node-9")
+              .setResourceType("cpu").setCpuCoresRequested(2.0).setCpuCoresUsed(1.0).setCpuCoresCapacity(8.0)
+              .setTeam("data").setWorkloadClass("ingestion").setJob("factory-ingest").build());
+          send(producer, Usage.newBuilder().setEventId("ingest-" + t).setEventTime(Instant.ofEpochMilli(t + 2)).setResourceId("factory-ingest/0")
+              .setResourceType("job").setRecordsIngested(5_000L).setTeam("data").setWorkloadClass("ingestion").setJob("factory-ingest")
+              .build());
         }
         producer.send(new ProducerRecord<>("telemetry.usage", "junk".getBytes(StandardCharsets.UTF_8), new byte[] {1, 2, 3}));
         send(producer, gpu("GPU-C", T0, 150, 0, "risk", "training", "run-1", null));
@@ -141,6 +148,17 @@ class CostEndToEndTest {
       double cost = (Double) economics.getField("effective_cost");
       assertThat(cost).as("the GPU's minute and its energy").isCloseTo(3.80 / 60 + 4 * 15_000 * 300 / 3.6e9 * 0.15, within(1e-9));
       assertThat((Double) economics.getField("cost_per_1k_predictions")).isCloseTo(cost / 4_000 * 1_000, within(1e-12));
+
+      Record ingestion = rows(catalog, CostTables.UNIT_ECONOMICS).stream()
+          .filter(r -> "factory-ingest".equals(r.getField("subject")) && minutes(r, "window_start") == 2 && seconds(r) == 60)
+          .findFirst().orElseThrow();
+      assertThat(ingestion.getField("records_ingested")).isEqualTo(20_000L);
+      assertThat((Double) ingestion.getField("effective_cost")).as("2 of 8 cores held for a minute, at 0.04 a vCPU-hour")
+          .isCloseTo(2 * 0.04 / 60, within(1e-12));
+      assertThat((Double) ingestion.getField("cost_per_million_records")).isCloseTo(2 * 0.04 / 60 / 20_000 * 1e6, within(1e-12));
+      Record node = window(utilization, "node-9", 2, 60);
+      assertThat((Double) node.getField("idle_cost")).as("the 6 cores nobody holds").isCloseTo(6 * 0.04 / 60, within(1e-12));
+      assertThat((Double) node.getField("utilization_avg")).as("1 of 2 requested cores used").isCloseTo(0.5, within(1e-12));
 
       List<String> rejected = rows(catalog, CostTables.REJECTED).stream().map(r -> (String) r.getField("reason")).toList();
       assertThat(rejected).contains("UNDECODABLE", "INVALID");
