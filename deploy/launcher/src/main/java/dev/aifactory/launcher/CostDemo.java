@@ -43,7 +43,7 @@ final class CostDemo {
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(Configuration.fromMap(config.withPrefix("flink.")));
     env.setParallelism(parallelism);
     CostJobMain.define(env, config);
-    System.out.println("costing the usage topic (the scoring job's metering and this process's CPU)...");
+    System.out.println("costing the usage topic (the jobs' metering and this process's CPU)...");
     env.execute("factory-demo: cost");
     printSummary();
   }
@@ -61,10 +61,15 @@ final class CostDemo {
     }
     double cost = 0;
     long predictions = 0;
+    double ingestCost = 0;
+    long ingested = 0;
     for (Record r : newest.values()) {
       if ("fraud:1".equals(r.getField("subject"))) {
         cost += (Double) r.getField("effective_cost");
         predictions += (Long) r.getField("rows_scored");
+      } else if ("factory-ingest".equals(r.getField("subject"))) {
+        ingestCost += (Double) r.getField("effective_cost");
+        ingested += (Long) r.getField("records_ingested");
       }
     }
     double covered = 0;
@@ -92,6 +97,8 @@ final class CostDemo {
     System.out.printf("predictions metered  %,d (model fraud:1)%n", predictions);
     System.out.printf("cost per 1,000       %s (CPU time held by the scoring job, its memory, at the configured prices)%n",
         predictions > 0 ? String.format("%.6f USD", cost / predictions * 1000) : "-");
+    System.out.printf("records ingested     %,d; cost per million %s%n", ingested,
+        ingested > 0 && ingestCost > 0 ? String.format("%.4f USD", ingestCost / ingested * 1e6) : "-");
     System.out.printf("CPU utilization      %.1f%% of the cores requested, over %.0f s sampled%n", covered > 0 ? 100 * busy / covered : 0, covered);
     System.out.printf("GPU utilization      %s%n", gpus == 0 ? "no GPU here (point `factory telemetry` at a DCGM exporter to cost GPUs)" : gpus + " GPU windows");
     System.out.printf("FOCUS rows           %,d in gold.cost_focus, %.6f USD effective cost%n", focus, effective);

@@ -74,7 +74,8 @@ final class DemoCommand implements Callable<Integer> {
     Path warehouse = Files.createDirectories(dir.resolve("warehouse"));
     System.out.println("starting an in-process Kafka broker (KRaft)...");
     try (LocalKafka kafka = LocalKafka.start()) {
-      kafka.createTopics(2, "raw.transactions", "raw.labels", "silver.transactions", "silver.labels", "ingest.quarantine");
+      kafka.createTopics(2, "raw.transactions", "raw.labels", "silver.transactions", "silver.labels", "ingest.quarantine",
+          "telemetry.usage");
       System.out.printf("kafka at %s; generating %d messages (seed %d)...%n", kafka.bootstrapServers(), events, seed);
       Map<GeneratedMessage.Kind, Long> sent = GenerateCommand.send(kafka.bootstrapServers(),
           GeneratorSettings.defaults().withSeed(seed), events, 0, "raw.transactions", "raw.labels");
@@ -82,7 +83,8 @@ final class DemoCommand implements Callable<Integer> {
 
       JobConfig config = JobConfig.load("ingest-defaults.properties",
           "--kafka.bootstrap.servers", kafka.bootstrapServers(),
-          "--iceberg.catalog.warehouse", warehouse.toString());
+          "--iceberg.catalog.warehouse", warehouse.toString(),
+          "--ingest.usage.topic", "telemetry.usage");
       Configuration flink = Configuration.fromMap(config.withPrefix("flink."));
       flink.set(RestOptions.PORT, uiPort);
       flink.setString("execution.checkpointing.interval", "2s");
@@ -102,6 +104,9 @@ final class DemoCommand implements Callable<Integer> {
       long expectedBronze = events - undecodable;
       long expectedQuarantine = undecodable + sent.getOrDefault(GeneratedMessage.Kind.RULE_VIOLATION, 0L);
       long started = System.nanoTime();
+      // This process's CPU while it ingests is what the cost step charges ingestion for.
+      ProcessCpuSampler cpu = new ProcessCpuSampler(kafka.bootstrapServers(), "telemetry.usage", parallelism, 2_000,
+          new dev.aifactory.cost.model.Labels("data", "ingestion", "factory-ingest", null));
       JobClient job = env.executeAsync("factory-demo: ingest + features " + view.id());
       System.out.printf("ingest job %s running; Flink web UI at http://localhost:%d%n", job.getJobID(), uiPort);
       Catalog catalog = IcebergCatalogs.local(warehouse).loadCatalog();
@@ -133,6 +138,7 @@ final class DemoCommand implements Callable<Integer> {
           break;
         }
         if (System.nanoTime() > deadline || job.getJobStatus().get().isTerminalState()) {
+          cpu.close();
           System.out.println();
           System.err.println("the job stopped or timed out before committing everything; see .factory/factory.log");
           return 1;
@@ -140,6 +146,7 @@ final class DemoCommand implements Callable<Integer> {
         Thread.sleep(500);
       }
       job.cancel().get();
+      cpu.close();
       System.out.println();
       printSummary(catalog, events, ingestSeconds);
       printFeatures(catalog, view, lastFreshness);

@@ -14,7 +14,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * The demo's own CPU as usage samples: this process's CPU load on this host, charged to the
- * scoring workload it runs (there is no GPU exporter on a laptop; {@code factory telemetry}
+ * workload it runs at the time (there is no GPU exporter on a laptop; {@code factory telemetry}
  * feeds real GPU nodes).
  */
 final class ProcessCpuSampler implements AutoCloseable {
@@ -23,9 +23,11 @@ final class ProcessCpuSampler implements AutoCloseable {
   private final String topic;
   private final double requestedCores;
   private final Thread thread;
+  private final dev.aifactory.cost.model.Labels labels;
   private volatile boolean running = true;
 
-  ProcessCpuSampler(String bootstrap, String topic, double requestedCores, long intervalMs) {
+  ProcessCpuSampler(String bootstrap, String topic, double requestedCores, long intervalMs, dev.aifactory.cost.model.Labels labels) {
+    this.labels = labels;
     Properties p = new Properties();
     p.put("bootstrap.servers", bootstrap);
     this.producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
@@ -52,7 +54,7 @@ final class ProcessCpuSampler implements AutoCloseable {
           .setCpuCoresUsed(Math.max(0, os.getProcessCpuLoad()) * cores).setCpuCoresRequested(requestedCores)
           .setCpuCoresCapacity((double) cores)
           .setMemoryGb((Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) / 1e9)
-          .setTeam("risk").setWorkloadClass("online_inference").setJob("factory-scoring-fraud").setModel("fraud:1").build();
+          .setTeam(labels.team).setWorkloadClass(labels.workloadClass).setJob(labels.job).setModel(labels.model).build();
       producer.send(new ProducerRecord<>(topic, null, now, u.getResourceId().getBytes(StandardCharsets.UTF_8), AvroWire.singleObject(u)));
       try {
         Thread.sleep(intervalMs);

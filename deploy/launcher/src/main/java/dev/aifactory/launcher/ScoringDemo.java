@@ -2,6 +2,7 @@ package dev.aifactory.launcher;
 
 import dev.aifactory.common.CommittedRows;
 import dev.aifactory.common.JobConfig;
+import dev.aifactory.cost.model.Labels;
 import dev.aifactory.features.definition.FeatureView;
 import dev.aifactory.features.training.TrainingSetJob;
 import dev.aifactory.features.training.TrainingSetRequest;
@@ -58,7 +59,7 @@ final class ScoringDemo {
         Instant.parse("2000-01-01T00:00:00Z"), Instant.parse("2100-01-01T00:00:00Z"), false));
 
     kafka.createTopics(1, "models.control");
-    kafka.createTopics(2, "scores", "telemetry.usage");
+    kafka.createTopics(2, "scores");
     TrainingRun.Result trained = TrainingRun.run(JobConfig.load("training-defaults.properties",
         "--iceberg.catalog.warehouse", warehouse, "--kafka.bootstrap.servers", kafka.bootstrapServers(),
         "--training.set", set.toString(), "--models.dir", dir.resolve("models").toString(),
@@ -86,7 +87,8 @@ final class ScoringDemo {
     long transactions = CommittedRows.of(catalog, IngestTables.silver("transactions"));
     long started = System.nanoTime();
     // This process's CPU, sampled while it scores, is what the cost step charges the model for.
-    ProcessCpuSampler cpu = new ProcessCpuSampler(kafka.bootstrapServers(), "telemetry.usage", parallelism, 2_000);
+    ProcessCpuSampler cpu = new ProcessCpuSampler(kafka.bootstrapServers(), "telemetry.usage", parallelism, 2_000,
+        new Labels("risk", "online_inference", "factory-scoring-fraud", trained.model().label()));
     JobClient job = env.executeAsync("factory-demo: scoring " + trained.model().label());
     System.out.printf("scoring job %s replaying %,d transactions from the silver topic%n", job.getJobID(), transactions);
     long scored = -1;

@@ -19,6 +19,9 @@ import java.util.List;
  * @param dqWindow the event-time window of the dq table
  * @param quarantineTopic the Kafka topic quarantined messages are also written to
  * @param silverTopicPrefix silver records of domain d go to topic prefix + d
+ * @param usageTopic where records ingested per domain and dq window are metered for the cost
+ *     job (Avro {@code Usage}); blank for none
+ * @param team the team metering records are labelled with
  */
 public record IngestSettings(
     List<DomainSpec> domains,
@@ -28,7 +31,9 @@ public record IngestSettings(
     Duration dedupTtl,
     Duration dqWindow,
     String quarantineTopic,
-    String silverTopicPrefix) implements Serializable {
+    String silverTopicPrefix,
+    String usageTopic,
+    String team) implements Serializable {
 
   public static IngestSettings from(JobConfig config) {
     String registry = config.get("schema.registry.url", "");
@@ -40,7 +45,9 @@ public record IngestSettings(
         config.getDuration("ingest.dedup.ttl", Duration.ofDays(7)),
         config.getDuration("ingest.dq.window", Duration.ofMinutes(1)),
         config.get("ingest.quarantine.topic", "ingest.quarantine"),
-        config.get("ingest.silver.topic-prefix", "silver."));
+        config.get("ingest.silver.topic-prefix", "silver."),
+        config.get("ingest.usage.topic", ""),
+        config.get("ingest.team", "data"));
   }
 
   public DomainSpec domain(String name) {

@@ -4,6 +4,7 @@ import dev.aifactory.ingest.decode.SplitUndecodable;
 import dev.aifactory.ingest.dedup.DeduplicateByEventId;
 import dev.aifactory.ingest.dq.DqCounts;
 import dev.aifactory.ingest.dq.DqRowsPerRule;
+import dev.aifactory.ingest.dq.RecordsPerDomain;
 import dev.aifactory.ingest.model.Accepted;
 import dev.aifactory.ingest.model.Decoded;
 import dev.aifactory.ingest.model.DqSample;
@@ -12,6 +13,7 @@ import dev.aifactory.ingest.sink.IngestSinks;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
+import org.apache.flink.streaming.api.windowing.assigners.TumblingProcessingTimeWindows;
 
 /**
  * The ingest job as a function of its source and sinks:
@@ -21,7 +23,8 @@ import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindo
  *                                                 └─ decoded ─┬─ bronze      │
  *                                                             ├─ rule violators ─┴─ quarantine
  *                                                             ├─ valid ─ dedup ─ silver
- *                                                             └─ dq windows ─ dq
+ *                                                             ├─ dq windows ─ dq
+ *                                                             └─ records per domain ─ metering
  * </pre>
  *
  * The source decodes (see {@code DecodingDeserializer}) and carries event-time watermarks, so
@@ -66,5 +69,14 @@ public final class IngestTopology {
         .allowedLateness(settings.outOfOrderness())
         .aggregate(new DqCounts(maxRules), new DqRowsPerRule(settings))
         .uid("dq-windows").name("dq windows"));
+
+    // Metering is by wall-clock time, like every job's usage: work is charged when it is done,
+    // and a record late in event time is still ingested (and metered) once.
+    sinks.metering(timed
+        .map(r -> r.domain).uid("metered-domains").name("metered domains")
+        .keyBy(d -> d)
+        .window(TumblingProcessingTimeWindows.of(settings.dqWindow()))
+        .aggregate(new RecordsPerDomain.Count(), new RecordsPerDomain.AsMetering())
+        .uid("metering-windows").name("records per domain"));
   }
 }

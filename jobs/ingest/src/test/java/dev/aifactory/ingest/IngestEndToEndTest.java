@@ -1,16 +1,18 @@
 package dev.aifactory.ingest;
 
-import dev.aifactory.ingest.sink.IngestTables;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.aifactory.common.generator.GeneratedMessage;
 import dev.aifactory.common.generator.GeneratedMessage.Kind;
+import dev.aifactory.common.generator.GeneratedMessage;
 import dev.aifactory.common.generator.GeneratorSettings;
 import dev.aifactory.common.generator.PaymentsGenerator;
+import dev.aifactory.ingest.sink.IngestTables;
 import dev.aifactory.localstack.LocalKafka;
 import dev.aifactory.localstack.LocalSchemaRegistry;
 import dev.aifactory.schemas.SchemaCatalog;
 import dev.aifactory.schemas.wire.AvroWire;
+import dev.aifactory.schemas.wire.PayloadDecoder;
+import dev.aifactory.schemas.wire.SingleObjectFormat;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -68,7 +70,7 @@ class IngestEndToEndTest {
   void runTheJobOnce(@TempDir Path tmp) throws Exception {
     kafka = LocalKafka.start();
     registry = LocalSchemaRegistry.start();
-    kafka.createTopics(2, TX, "raw.labels", "silver.transactions", "silver.labels", "ingest.quarantine");
+    kafka.createTopics(2, TX, "raw.labels", "silver.transactions", "silver.labels", "ingest.quarantine", "telemetry.usage");
     Path warehouse = Files.createDirectories(tmp.resolve("warehouse"));
     harness = new IngestHarness(kafka, warehouse, registry.url());
 
@@ -80,7 +82,7 @@ class IngestEndToEndTest {
     sendRegistryWriters();
     sendCorpus();
 
-    harness.runBounded(harness.config("e2e"));
+    harness.runBounded(harness.config("e2e").with("ingest.usage.topic", "telemetry.usage"));
   }
 
   @AfterAll
@@ -206,6 +208,21 @@ class IngestEndToEndTest {
       checked++;
     }
     assertThat(checked).isEqualTo(200);
+  }
+
+  @Test
+  void meteringOnTheUsageTopicCountsEveryBronzeRecordOnce() throws Exception {
+    SchemaCatalog catalog = SchemaCatalog.bundled();
+    PayloadDecoder usage = new PayloadDecoder(new SingleObjectFormat(catalog), catalog.contract("dev.aifactory.telemetry.Usage").schema());
+    Map<String, Long> metered = new HashMap<>();
+    for (var r : harness.readTopic("telemetry.usage")) {
+      GenericRecord u = usage.decodeAsContract(r.value()).record();
+      assertThat(u.get("workload_class").toString()).isEqualTo("ingestion");
+      assertThat(u.get("resource_type").toString()).isEqualTo("job");
+      metered.merge(u.get("resource_id").toString(), (Long) u.get("records_ingested"), Long::sum);
+    }
+    assertThat(metered).containsEntry("factory-ingest/transactions", (long) harness.table(IngestTables.bronze("transactions")).size())
+        .containsEntry("factory-ingest/labels", (long) harness.table(IngestTables.bronze("labels")).size());
   }
 
   @Test

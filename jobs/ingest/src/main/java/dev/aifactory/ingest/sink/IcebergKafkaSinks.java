@@ -3,7 +3,10 @@ package dev.aifactory.ingest.sink;
 import dev.aifactory.ingest.IngestSettings;
 import dev.aifactory.ingest.model.Accepted;
 import dev.aifactory.ingest.model.DqWindow;
+import dev.aifactory.ingest.model.IngestMetering;
 import dev.aifactory.ingest.model.Quarantined;
+import dev.aifactory.schemas.wire.AvroWire;
+import dev.aifactory.telemetry.Usage;
 import java.util.Properties;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
@@ -12,6 +15,7 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.iceberg.flink.CatalogLoader;
 import org.apache.iceberg.flink.sink.dynamic.DynamicIcebergSink;
 import org.apache.iceberg.flink.sink.dynamic.DynamicRecordGenerator;
+import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * The production sinks: Iceberg through the dynamic sink (tables created and evolved as schemas
@@ -60,6 +64,31 @@ public final class IcebergKafkaSinks implements IngestSinks {
   @Override
   public void dq(DataStream<DqWindow> windows) {
     iceberg(windows, new DqRows(), "dq");
+  }
+
+  /** On the usage topic, when one is configured (and Kafka outputs are on): Avro {@code Usage}, workload class ingestion. */
+  @Override
+  public void metering(DataStream<IngestMetering> windows) {
+    if (kafkaBootstrap == null || settings.usageTopic().isBlank()) {
+      return;
+    }
+    String topic = settings.usageTopic();
+    String team = settings.team();
+    KafkaRecordSerializationSchema<IngestMetering> serializer = (m, context, timestamp) -> {
+      Usage usage = Usage.newBuilder()
+          .setEventId("factory-ingest/" + m.domain + "/" + m.windowStart + "/" + m.total)
+          .setEventTime(java.time.Instant.ofEpochMilli(m.windowEnd - 1))
+          .setResourceId("factory-ingest/" + m.domain)
+          .setResourceType("job")
+          .setRecordsIngested(m.records)
+          .setTeam(team)
+          .setWorkloadClass("ingestion")
+          .setJob("factory-ingest")
+          .build();
+      return new ProducerRecord<>(topic, null, m.windowEnd - 1, usage.getEventId().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+          AvroWire.singleObject(usage));
+    };
+    windows.sinkTo(kafka(serializer, "metering")).uid("usage-topic").name("usage topic " + topic);
   }
 
   private <T> void iceberg(DataStream<T> input, DynamicRecordGenerator<T> generator, String name) {

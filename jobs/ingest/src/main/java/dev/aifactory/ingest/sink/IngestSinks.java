@@ -2,6 +2,7 @@ package dev.aifactory.ingest.sink;
 
 import dev.aifactory.ingest.model.Accepted;
 import dev.aifactory.ingest.model.DqWindow;
+import dev.aifactory.ingest.model.IngestMetering;
 import dev.aifactory.ingest.model.Quarantined;
 import org.apache.flink.streaming.api.datastream.DataStream;
 
@@ -22,4 +23,7 @@ public interface IngestSinks {
 
   /** Per-window quality counts. */
   void dq(DataStream<DqWindow> windows);
+
+  /** Records ingested per domain and window, for the cost job. */
+  void metering(DataStream<IngestMetering> windows);
 }
