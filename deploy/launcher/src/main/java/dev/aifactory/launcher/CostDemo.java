@@ -97,7 +97,7 @@ final class CostDemo {
     System.out.printf("predictions metered  %,d (model fraud:1)%n", predictions);
     System.out.printf("cost per 1,000       %s (CPU time held by the scoring job, its memory, at the configured prices)%n",
         predictions > 0 ? String.format("%.6f USD", cost / predictions * 1000) : "-");
-    System.out.printf("records ingested     %,d; cost per million %s%n", ingested,
+    System.out.printf("records ingested     %,d metered (windows closed before the demo stopped ingest); cost per million %s%n", ingested,
         ingested > 0 && ingestCost > 0 ? String.format("%.4f USD", ingestCost / ingested * 1e6) : "-");
     System.out.printf("CPU utilization      %.1f%% of the cores requested, over %.0f s sampled%n", covered > 0 ? 100 * busy / covered : 0, covered);
     System.out.printf("GPU utilization      %s%n", gpus == 0 ? "no GPU here (point `factory telemetry` at a DCGM exporter to cost GPUs)" : gpus + " GPU windows");

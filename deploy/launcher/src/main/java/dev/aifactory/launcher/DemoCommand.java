@@ -84,7 +84,9 @@ final class DemoCommand implements Callable<Integer> {
       JobConfig config = JobConfig.load("ingest-defaults.properties",
           "--kafka.bootstrap.servers", kafka.bootstrapServers(),
           "--iceberg.catalog.warehouse", warehouse.toString(),
-          "--ingest.usage.topic", "telemetry.usage");
+          "--ingest.usage.topic", "telemetry.usage",
+          // Short windows: metering is wall-clock, and the demo's ingest runs well under a minute.
+          "--ingest.dq.window", "10s");
       Configuration flink = Configuration.fromMap(config.withPrefix("flink."));
       flink.set(RestOptions.PORT, uiPort);
       flink.setString("execution.checkpointing.interval", "2s");
