@@ -98,9 +98,13 @@ public final class ResourceWindows extends KeyedBroadcastProcessFunction<String,
     late = getRuntimeContext().getMetricGroup().counter("lateSamples");
   }
 
+  /** The configured prices plus the broadcast ones, rebuilt only when a price arrives. */
+  private transient PriceBook cachedPrices;
+
   @Override
   public void processBroadcastElement(PriceBook.Entry price, Context ctx, Collector<ResourceWindow> out) throws Exception {
     ctx.getBroadcastState(PRICES).put(price.key(), price);
+    cachedPrices = null;
   }
 
   @Override
@@ -239,11 +243,14 @@ public final class ResourceWindows extends KeyedBroadcastProcessFunction<String,
   }
 
   private PriceBook priceBook(ReadOnlyBroadcastState<String, PriceBook.Entry> broadcast) throws Exception {
-    List<PriceBook.Entry> all = new ArrayList<>(configured.entries());
-    for (Map.Entry<String, PriceBook.Entry> e : broadcast.immutableEntries()) {
-      all.add(e.getValue());
+    if (cachedPrices == null) {
+      List<PriceBook.Entry> all = new ArrayList<>(configured.entries());
+      for (Map.Entry<String, PriceBook.Entry> e : broadcast.immutableEntries()) {
+        all.add(e.getValue());
+      }
+      cachedPrices = new PriceBook(all);
     }
-    return new PriceBook(all);
+    return cachedPrices;
   }
 
   static long windowEnd(long time, long size) {

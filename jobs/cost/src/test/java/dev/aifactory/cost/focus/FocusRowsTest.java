@@ -67,4 +67,14 @@ class FocusRowsTest {
       assertThat(r.xRevision).isEqualTo(1);
     });
   }
+
+  @Test
+  void tagsAreAJsonObjectEvenForOddLabelValues() throws Exception {
+    ResourceWindow w = TestWindows.gpu("GPU-1", START, 60_000, 0.4, 0.05, 0.01);
+    w.labels.job = "run \"7\" \\ a\nb";
+    var tags = new com.fasterxml.jackson.databind.ObjectMapper().readTree(focus.of(w).get(0).tags);
+    assertThat(tags.get("job").asText()).isEqualTo("run \"7\" \\ a\nb");
+    assertThat(tags.get("team").asText()).isEqualTo("risk");
+    assertThat(tags.get("allocation").asText()).isEqualTo("workload");
+  }
 }
