@@ -89,6 +89,13 @@ public final class JobConfig implements Serializable {
     return value == null || value.isBlank() ? fallback : parseDuration(value.strip());
   }
 
+  /** The keys under a prefix as client {@link java.util.Properties} (Kafka consumer, producer, admin). */
+  public java.util.Properties properties(String prefix) {
+    java.util.Properties props = new java.util.Properties();
+    props.putAll(withPrefix(prefix));
+    return props;
+  }
+
   /** All keys under a prefix, with the prefix removed (for pass-through settings). */
   public Map<String, String> withPrefix(String prefix) {
     Map<String, String> out = new LinkedHashMap<>();

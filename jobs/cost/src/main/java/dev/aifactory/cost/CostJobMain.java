@@ -11,7 +11,6 @@ import dev.aifactory.cost.source.PriceTopicDeserializer;
 import dev.aifactory.cost.source.UsageTopicDeserializer;
 import dev.aifactory.cost.source.UsageWatermarks;
 import java.time.Duration;
-import java.util.Properties;
 import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
@@ -49,7 +48,7 @@ public final class CostJobMain {
     }
     CostTopology.build(usage(env, config), prices(env, config), settings,
         new IcebergKafkaCostSinks(IcebergCatalogs.loader(config), config.get("kafka.bootstrap.servers"), config.get("cost.alerts.topic"),
-            properties(config, "kafka.producer.")));
+            config.properties("kafka.producer.")));
   }
 
   static DataStream<UsageRecord> usage(StreamExecutionEnvironment env, JobConfig config) {
@@ -59,7 +58,7 @@ public final class CostJobMain {
         .setGroupId(config.get("cost.group-id"))
         .setStartingOffsets(KafkaStartingOffsets.of(config.get("cost.starting-offsets", "committed")))
         .setDeserializer(new UsageTopicDeserializer())
-        .setProperties(properties(config, "kafka.consumer."));
+        .setProperties(config.properties("kafka.consumer."));
     if (config.getBoolean("cost.bounded", false)) {
       source.setBounded(OffsetsInitializer.latest());
     }
@@ -77,7 +76,7 @@ public final class CostJobMain {
         .setGroupId(config.get("cost.group-id") + "-prices")
         .setStartingOffsets(OffsetsInitializer.earliest())
         .setDeserializer(new PriceTopicDeserializer())
-        .setProperties(properties(config, "kafka.consumer."));
+        .setProperties(config.properties("kafka.consumer."));
     if (config.getBoolean("cost.bounded", false)) {
       source.setBounded(OffsetsInitializer.latest());
     }
@@ -102,9 +101,4 @@ public final class CostJobMain {
     }).withTimestampAssigner((price, kafkaTime) -> Math.max(price.effectiveFrom(), 0));
   }
 
-  static Properties properties(JobConfig config, String prefix) {
-    Properties props = new Properties();
-    props.putAll(config.withPrefix(prefix));
-    return props;
-  }
 }

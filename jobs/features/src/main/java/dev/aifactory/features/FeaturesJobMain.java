@@ -14,7 +14,6 @@ import dev.aifactory.features.source.SourceRecord;
 import dev.aifactory.features.source.SourceWatermarks;
 import java.time.Instant;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -89,7 +88,7 @@ public final class FeaturesJobMain {
 
   public static FeatureSinks sinks(JobConfig config, FeatureView view, CatalogLoader catalog, String onlineTopic) {
     return new IcebergKafkaFeatureSinks(view, catalog, config.get("kafka.bootstrap.servers"), onlineTopic,
-        properties(config, "kafka.producer."));
+        config.properties("kafka.producer."));
   }
 
   /** The ingest job's silver topic of the view's source, watermarked per partition. */
@@ -100,7 +99,7 @@ public final class FeaturesJobMain {
         .setGroupId(config.get("features.group-id", "factory-features-" + view.id()))
         .setStartingOffsets(KafkaStartingOffsets.of(config.get("features.starting-offsets", "committed")))
         .setDeserializer(new SilverTopicDeserializer(view))
-        .setProperties(properties(config, "kafka.consumer."));
+        .setProperties(config.properties("kafka.consumer."));
     if (config.getBoolean("features.bounded", false)) {
       // Read up to the offsets at start, then finish (tests, demos): the end of input moves
       // event time to the end, so every pending window is emitted.
@@ -145,7 +144,7 @@ public final class FeaturesJobMain {
 
   /** The online topic is compacted: Kafka keeps each entity's newest vector and drops tombstones. */
   static void ensureCompactedTopic(JobConfig config, String topic) throws Exception {
-    Properties admin = properties(config, "kafka.admin.");
+    var admin = config.properties("kafka.admin.");
     admin.put("bootstrap.servers", config.get("kafka.bootstrap.servers"));
     try (Admin client = Admin.create(admin)) {
       client.createTopics(java.util.List.of(new NewTopic(topic, config.getInt("features.online.partitions", 4),
@@ -171,9 +170,4 @@ public final class FeaturesJobMain {
     return mode;
   }
 
-  public static Properties properties(JobConfig config, String prefix) {
-    Properties props = new Properties();
-    props.putAll(config.withPrefix(prefix));
-    return props;
-  }
 }

@@ -11,7 +11,6 @@ import dev.aifactory.ingest.sink.IcebergKafkaSinks;
 import dev.aifactory.ingest.sink.IngestTables;
 import org.apache.iceberg.flink.CatalogLoader;
 import dev.aifactory.ingest.source.DecodingDeserializer;
-import java.util.Properties;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExecutionOptions;
@@ -74,7 +73,7 @@ public final class IngestJobMain {
         .setGroupId(config.get("ingest.group-id", "factory-ingest"))
         .setStartingOffsets(KafkaStartingOffsets.of(config.get("ingest.starting-offsets", "committed")))
         .setDeserializer(new DecodingDeserializer(settings))
-        .setProperties(kafkaProperties(config, "kafka.consumer."));
+        .setProperties(config.properties("kafka.consumer."));
     if (config.getBoolean("ingest.bounded", false)) {
       // Read up to the offsets at start, then finish: backfills, tests and benchmarks.
       source.setBounded(OffsetsInitializer.latest());
@@ -94,12 +93,7 @@ public final class IngestJobMain {
     return new IcebergKafkaSinks(settings, catalog,
         config.getBoolean("ingest.kafka-outputs", true) ? config.get("kafka.bootstrap.servers") : null,
         DeliveryGuarantee.valueOf(config.get("ingest.kafka.delivery-guarantee", "AT_LEAST_ONCE")),
-        kafkaProperties(config, "kafka.producer."));
+        config.properties("kafka.producer."));
   }
 
-  private static Properties kafkaProperties(JobConfig config, String prefix) {
-    Properties props = new Properties();
-    props.putAll(config.withPrefix(prefix));
-    return props;
-  }
 }

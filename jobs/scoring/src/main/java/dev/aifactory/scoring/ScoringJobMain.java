@@ -64,7 +64,7 @@ public final class ScoringJobMain {
         .setGroupId(config.get("scoring.control.group-id", "factory-scoring-control-" + config.get("scoring.model-name")))
         .setStartingOffsets(OffsetsInitializer.timestamp(registryRead.minus(Duration.ofMinutes(1)).toEpochMilli()))
         .setDeserializer(new ControlTopicDeserializer())
-        .setProperties(FeaturesJobMain.properties(config, "kafka.consumer."))
+        .setProperties(config.properties("kafka.consumer."))
         .build();
     return env.fromSource(source, WatermarkStrategy.noWatermarks(), "model control topic").uid("model-control-topic");
   }
@@ -75,7 +75,7 @@ public final class ScoringJobMain {
         config.get("kafka.bootstrap.servers"),
         config.get("scoring.scores.topic"),
         config.get("scoring.usage.topic"),
-        FeaturesJobMain.properties(config, "kafka.producer."),
+        config.properties("kafka.producer."),
         DeliveryGuarantee.valueOf(config.get("scoring.delivery-guarantee", "AT_LEAST_ONCE")),
         new UsageSerializer(config.get("scoring.usage.topic"), config.get("scoring.team", "risk"), "online_inference", job,
             config.get("scoring.accelerator-type", "unknown"))));

@@ -51,6 +51,8 @@ public final class ModelRegistry {
       Types.NestedField.optional(13, "run_record", Types.StringType.get(), "The training run record (JSON); on CANDIDATE rows"));
 
   private final Table table;
+  /** The last changed_at written, in microseconds: rows of one commit must still order by it. */
+  private long lastChange;
 
   private ModelRegistry(Table table) {
     this.table = table;
@@ -138,10 +140,7 @@ public final class ModelRegistry {
     IcebergAppends.append(table, rows);
   }
 
-  private long lastChange;
-
   private Record row(ModelVersion v, String runRecord) {
-    // Rows of one commit must order by changed_at even within a millisecond.
     long micros = Math.max(Instant.now().toEpochMilli() * 1000, lastChange + 1);
     lastChange = micros;
     GenericRecord r = GenericRecord.create(SCHEMA);
