@@ -84,18 +84,24 @@ final class BenchmarkReport {
     return m;
   }
 
-  static void plot(Path file, String title, Map<String, Double> values) throws IOException {
-    int width = 760;
-    int height = 420;
-    BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+  /** A white, antialiased image with the title at the top, ready to draw a chart on. */
+  private static Graphics2D canvas(BufferedImage image, String title) {
     Graphics2D g = image.createGraphics();
     g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
     g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
     g.setColor(Color.WHITE);
-    g.fillRect(0, 0, width, height);
+    g.fillRect(0, 0, image.getWidth(), image.getHeight());
     g.setColor(Color.DARK_GRAY);
     g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
     g.drawString(title, 20, 30);
+    return g;
+  }
+
+  static void plot(Path file, String title, Map<String, Double> values) throws IOException {
+    int width = 760;
+    int height = 420;
+    BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+    Graphics2D g = canvas(image, title);
     double max = values.values().stream().mapToDouble(Double::doubleValue).max().orElse(1);
     int left = 70;
     int bottom = height - 60;
@@ -132,14 +138,7 @@ final class BenchmarkReport {
     int top = 60;
     int height = top + rowHeight * values.size() + 50;
     BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-    Graphics2D g = image.createGraphics();
-    g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-    g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-    g.setColor(Color.WHITE);
-    g.fillRect(0, 0, width, height);
-    g.setColor(Color.DARK_GRAY);
-    g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
-    g.drawString(title, 20, 30);
+    Graphics2D g = canvas(image, title);
     double min = Math.floor(Math.log10(values.values().stream().mapToDouble(Double::doubleValue).min().orElse(1)));
     double max = Math.ceil(Math.log10(values.values().stream().mapToDouble(Double::doubleValue).max().orElse(10)));
     int plotWidth = width - left - 120;
