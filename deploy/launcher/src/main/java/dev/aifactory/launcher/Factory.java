@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 @Command(name = "factory", mixinStandardHelpOptions = true, version = "AI Factory 0.1.0",
     description = "Stateful Flink jobs that turn raw events into governed features, scores and costs.",
     subcommands = {DemoCommand.class, GenerateCommand.class, RunCommand.class, TrainingSetCommand.class,
-        TrainCommand.class, ConsistencyCommand.class, FeatureSqlCommand.class, TelemetryCommand.class})
+        TrainCommand.class, ConsistencyCommand.class, FeatureSqlCommand.class, TelemetryCommand.class,
+        SubmitCommand.class, StopCommand.class})
 public final class Factory implements Runnable {
 
   @Override
