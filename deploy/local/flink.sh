@@ -45,9 +45,10 @@ resource_params() {
 
 launch() { # name, java arguments...
   local name="$1"; shift
-  nohup java $(opens) -Dlog.file="$dir/log/$name.log" -Dlog4j.configurationFile="file:$conf/log4j.properties" \
-    "$@" >"$dir/log/$name.out" 2>&1 &
-  echo $! > "$dir/$name.pid"
+  # From the repository root: relative paths in job options (.factory/warehouse) mean the same
+  # folder to the cluster as to `./factory run`.
+  (cd "$root" && nohup java $(opens) -Dlog.file="$dir/log/$name.log" -Dlog4j.configurationFile="file:$conf/log4j.properties" \
+    "$@" >"$dir/log/$name.out" 2>&1 & echo $! > "$dir/$name.pid")
 }
 
 start_jobmanager() {

@@ -1,0 +1,23 @@
+-- Catalogs of the SQL Gateway. The gateway keeps them in its catalog store (a file store locally,
+-- table.catalog-store.* in its configuration), so every session sees them without running this.
+--   iceberg  the lakehouse: bronze, silver, gold tables, as the jobs write them
+--   factory  the governed views below, the only objects downstream users should read
+-- ${warehouse} and ${views} are the deployment's: `factory sql --apply deploy/sql --var ...`
+-- (deploy/local/sql-gateway.sh passes the local stack's).
+-- Dropped and created again, so applying this file again takes changed settings.
+DROP CATALOG IF EXISTS iceberg;
+CREATE CATALOG iceberg WITH (
+  'type' = 'iceberg',
+  'catalog-type' = '${iceberg_catalog_type}',
+  'warehouse' = '${warehouse}'
+);
+
+DROP CATALOG IF EXISTS factory;
+CREATE CATALOG factory WITH (
+  'type' = 'factory-views',
+  'path' = '${views}'
+);
+
+CREATE DATABASE IF NOT EXISTS factory.features;
+CREATE DATABASE IF NOT EXISTS factory.scoring;
+CREATE DATABASE IF NOT EXISTS factory.cost;
