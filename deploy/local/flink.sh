@@ -47,8 +47,16 @@ launch() { # name, java arguments...
   local name="$1"; shift
   # From the repository root: relative paths in job options (.factory/warehouse) mean the same
   # folder to the cluster as to `./factory run`.
-  (cd "$root" && nohup java $(opens) -Dlog.file="$dir/log/$name.log" -Dlog4j.configurationFile="file:$conf/log4j.properties" \
-    "$@" >"$dir/log/$name.out" 2>&1 & echo $! > "$dir/$name.pid")
+  (cd "$root" && exec nohup java $(opens) -Dlog.file="$dir/log/$name.log" -Dlog4j.configurationFile="file:$conf/log4j.properties" \
+    "$@" >"$dir/log/$name.out" 2>&1 &)
+  # The JVM's own pid (found by its unique log file argument), not a wrapper's.
+  local pid=""
+  for _ in $(seq 1 50); do
+    pid="$(pgrep -f -- "-Dlog.file=$dir/log/$name.log" | head -1)" && [[ -n "$pid" ]] && break
+    sleep 0.1
+  done
+  [[ -n "$pid" ]] || { echo "$name did not start; see $dir/log/$name.out" >&2; return 1; }
+  echo "$pid" > "$dir/$name.pid"
 }
 
 start_jobmanager() {
@@ -71,15 +79,18 @@ registered_taskmanagers() { rest /taskmanagers | jq '.taskmanagers | length'; }
 start_taskmanager() { # prints the new TaskManager's number
   local n=1
   while [[ -f "$dir/taskmanager-$n.pid" ]] && alive "taskmanager-$n"; do n=$((n + 1)); done
-  local before; before="$(registered_taskmanagers)"
+  local log="$dir/log/taskmanager-$n.log"
+  # A number freed by a killed TaskManager is taken again: its old log must not count as registered.
+  [[ -f "$log" ]] && mv "$log" "$log.$(date +%s)"
   local params jvm dynamic; params="$(resource_params GET_TM_RESOURCE_PARAMS)"
   jvm="$(sed -n 1p <<<"$params")"; dynamic="$(sed -n 2p <<<"$params")"
   # shellcheck disable=SC2086
   launch "taskmanager-$n" \
     $jvm @"$conf/classpath.args" org.apache.flink.runtime.taskexecutor.TaskManagerRunner --configDir "$conf" $dynamic
   for _ in $(seq 1 240); do
-    [[ "$(registered_taskmanagers)" -gt "$before" ]] && { echo "taskmanager-$n started (pid $(pid_of "taskmanager-$n"))" >&2; echo "$n"; return 0; }
-    alive "taskmanager-$n" || { echo "taskmanager-$n exited; see $dir/log/taskmanager-$n.log" >&2; tail -30 "$dir/log/taskmanager-$n.out" >&2; return 1; }
+    grep -q "Successful registration at resource manager" "$log" 2>/dev/null \
+      && { echo "taskmanager-$n started (pid $(pid_of "taskmanager-$n"))" >&2; echo "$n"; return 0; }
+    alive "taskmanager-$n" || { echo "taskmanager-$n exited; see $log" >&2; tail -30 "$dir/log/taskmanager-$n.out" >&2; return 1; }
     sleep 0.5
   done
   echo "taskmanager-$n did not register within 120 s" >&2; return 1

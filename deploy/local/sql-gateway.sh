@@ -3,7 +3,8 @@
 # (a folder: catalogs created once are seen by every session) and the views of deploy/sql/.
 # Idempotent:   deploy/local/sql-gateway.sh start | stop | status
 # Settings (environment): SQL_GATEWAY_PORT (8083), FLINK_DIR and FLINK_REST_PORT as for flink.sh,
-# FACTORY_WAREHOUSE (file://<repository>/.factory/warehouse, where local jobs write).
+# FACTORY_WAREHOUSE (file://<repository>/.factory/warehouse, where local jobs write),
+# SQL_GATEWAY_APPLY (true: apply deploy/sql at start).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -48,7 +49,8 @@ start() {
   for _ in $(seq 1 240); do
     if curl -sf "http://localhost:$port/v1/info" >/dev/null; then
       echo "sql gateway started (pid $(cat "$pidfile")) on http://localhost:$port (jdbc:flink://localhost:$port)"
-      apply_views
+      # SQL_GATEWAY_APPLY=false: keep the catalogs and views as stored (they survive restarts)
+      if [[ "${SQL_GATEWAY_APPLY:-true}" == true ]]; then apply_views; fi
       return 0
     fi
     running || { echo "sql gateway exited; see $dir/log/sql-gateway.log" >&2; tail -30 "$dir/log/sql-gateway.out" >&2; return 1; }
@@ -61,7 +63,7 @@ start() {
 # reported; run `./factory sql --apply deploy/sql ...` again once the jobs have run.
 apply_views() {
   "$root/factory" sql --gateway "http://localhost:$port" --apply "$root/deploy/sql" \
-    --var iceberg_catalog_type=hadoop --var "warehouse=$warehouse" --var "views=$dir/views" \
+    --var iceberg_catalog_type=hadoop --var iceberg_uri= --var "warehouse=$warehouse" --var "views=$dir/views" \
     || echo "some views were not created (their tables do not exist yet); see above" >&2
 }
 

@@ -2,6 +2,7 @@
 -- table.catalog-store.* in its configuration), so every session sees them without running this.
 --   iceberg  the lakehouse: bronze, silver, gold tables, as the jobs write them
 --   factory  the governed views below, the only objects downstream users should read
+-- ${iceberg_catalog_type} (hadoop, rest), ${iceberg_uri} (a REST catalog's address, empty for hadoop),
 -- ${warehouse} and ${views} are the deployment's: `factory sql --apply deploy/sql --var ...`
 -- (deploy/local/sql-gateway.sh passes the local stack's).
 -- Dropped and created again, so applying this file again takes changed settings.
@@ -9,6 +10,7 @@ DROP CATALOG IF EXISTS iceberg;
 CREATE CATALOG iceberg WITH (
   'type' = 'iceberg',
   'catalog-type' = '${iceberg_catalog_type}',
+  'uri' = '${iceberg_uri}',
   'warehouse' = '${warehouse}'
 );
 

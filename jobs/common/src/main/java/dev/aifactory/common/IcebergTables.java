@@ -31,4 +31,18 @@ public final class IcebergTables {
     }
     return catalog.loadTable(id);
   }
+
+  /**
+   * {@link #createIfMissing}, and a table created by an earlier release gets the optional
+   * columns the schema has added since (Iceberg schema evolution: old files read them as null).
+   */
+  public static Table createOrAddColumns(Catalog catalog, TableIdentifier id, Schema schema, PartitionSpec spec) {
+    Table table = createIfMissing(catalog, id, schema, spec);
+    boolean missing = schema.columns().stream().anyMatch(c -> table.schema().findField(c.name()) == null);
+    if (missing) {
+      table.updateSchema().unionByNameWith(schema).commit();
+      table.refresh();
+    }
+    return table;
+  }
 }

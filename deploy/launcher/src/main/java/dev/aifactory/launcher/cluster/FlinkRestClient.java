@@ -120,6 +120,17 @@ public final class FlinkRestClient {
     return true;
   }
 
+  /** The resource ids of the TaskManagers running the job's subtasks. */
+  public java.util.Set<String> taskManagersOf(String jobId) {
+    java.util.Set<String> ids = new java.util.TreeSet<>();
+    for (JsonNode vertex : get("/jobs/" + jobId).path("vertices")) {
+      for (JsonNode subtask : get("/jobs/" + jobId + "/vertices/" + vertex.path("id").asText()).path("subtasks")) {
+        ids.add(subtask.path("taskmanager-id").asText());
+      }
+    }
+    return ids;
+  }
+
   /** Completed checkpoints and restores of a job, from its checkpoint statistics. */
   public JsonNode checkpoints(String jobId) {
     return get("/jobs/" + jobId + "/checkpoints");

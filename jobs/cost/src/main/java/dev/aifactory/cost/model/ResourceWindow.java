@@ -30,6 +30,8 @@ public class ResourceWindow {
   public double idleCost;
   public double memoryCost;
   public double memoryGbHours;
+  /** The most GPU memory any sample of the window had in use, MiB; NaN when no sample said. */
+  public double gpuMemoryUsedMibMax = Double.NaN;
   public double energyCost;
   public double listPrice;
   public double contractedRatio = 1;

@@ -19,6 +19,12 @@ public class Sample {
   public double cpuCoresRequested = Double.NaN;
   public double cpuCoresCapacity = Double.NaN;
   public double memoryGb = Double.NaN;
+  /**
+   * GPU memory in use (DCGM_FI_DEV_FB_USED), MiB; NaN when absent. Added in state layout v2: a
+   * sample restored from a v1 savepoint (savepoints/layouts/cost/v1) has NaN, Flink's POJO
+   * serializer filling the new field with the constructor's value.
+   */
+  public double fbUsedMib = Double.NaN;
   public Labels labels;
 
   public Sample() {}

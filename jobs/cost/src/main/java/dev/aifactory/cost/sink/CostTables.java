@@ -53,7 +53,9 @@ public final class CostTables {
       req("covered_seconds", D), req("gap_seconds", D), req("busy_seconds", D), req("idle_seconds", D),
       req("utilization_avg", D), req("utilization_p95", D), req("energy_kwh", D), req("quantity", D), req("unit", S),
       req("asset_cost", D), req("workload_cost", D), req("idle_cost", D), req("memory_cost", D), req("energy_cost", D),
-      req("currency", S), req("revision", I));
+      req("currency", S), req("revision", I),
+      // added in 0.2; new columns go last so a table created earlier gets the same field id
+      opt("gpu_memory_used_mib_max", D));
 
   public static final Schema UNIT_ECONOMICS_SCHEMA = new Schema(
       req("window_start", T), req("window_end", T), opt("workload_class", S), opt("subject", S), opt("team", S),
@@ -66,11 +68,11 @@ public final class CostTables {
       opt("watermark", T), req("rejected_at", T));
 
   public static void ensureExist(Catalog catalog) {
-    IcebergTables.createIfMissing(catalog, FOCUS, FOCUS_SCHEMA, PartitionSpec.builderFor(FOCUS_SCHEMA).day("ChargePeriodStart").build());
-    IcebergTables.createIfMissing(catalog, UTILIZATION, UTILIZATION_SCHEMA,
+    IcebergTables.createOrAddColumns(catalog, FOCUS, FOCUS_SCHEMA, PartitionSpec.builderFor(FOCUS_SCHEMA).day("ChargePeriodStart").build());
+    IcebergTables.createOrAddColumns(catalog, UTILIZATION, UTILIZATION_SCHEMA,
         PartitionSpec.builderFor(UTILIZATION_SCHEMA).day("window_start").build());
-    IcebergTables.createIfMissing(catalog, UNIT_ECONOMICS, UNIT_ECONOMICS_SCHEMA,
+    IcebergTables.createOrAddColumns(catalog, UNIT_ECONOMICS, UNIT_ECONOMICS_SCHEMA,
         PartitionSpec.builderFor(UNIT_ECONOMICS_SCHEMA).day("window_start").build());
-    IcebergTables.createIfMissing(catalog, REJECTED, REJECTED_SCHEMA, PartitionSpec.builderFor(REJECTED_SCHEMA).day("rejected_at").build());
+    IcebergTables.createOrAddColumns(catalog, REJECTED, REJECTED_SCHEMA, PartitionSpec.builderFor(REJECTED_SCHEMA).day("rejected_at").build());
   }
 }

@@ -56,6 +56,7 @@ public final class UsageReader {
     s.labels = labels;
     s.gpuUtilPct = doubleOr(u, "gpu_util_pct", Double.NaN);
     s.powerW = doubleOr(u, "power_w", Double.NaN);
+    s.fbUsedMib = doubleOr(u, "fb_used_mib", Double.NaN);
     s.energyMj = u.get("energy_mj") == null ? -1 : ((Number) u.get("energy_mj")).longValue();
     s.cpuCoresUsed = doubleOr(u, "cpu_cores_used", Double.NaN);
     s.cpuCoresRequested = doubleOr(u, "cpu_cores_requested", Double.NaN);

@@ -296,6 +296,7 @@ public final class ResourceWindows extends KeyedBroadcastProcessFunction<String,
     c.idleCost = w.idleCost;
     c.memoryCost = w.memoryCost;
     c.memoryGbHours = w.memoryGbHours;
+    c.gpuMemoryUsedMibMax = w.gpuMemoryUsedMibMax;
     c.energyCost = w.energyCost;
     c.listPrice = w.listPrice;
     c.contractedRatio = w.contractedRatio;

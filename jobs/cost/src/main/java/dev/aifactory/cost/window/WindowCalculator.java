@@ -115,6 +115,7 @@ public final class WindowCalculator {
     double workload;
     double memoryCost;
     double memoryGbHours;
+    double gpuMemoryMax = Double.NaN;
     final List<double[]> utilizations = new ArrayList<>();
 
     Accumulator(Sample first, long windowStart, PriceBook prices) {
@@ -161,6 +162,9 @@ public final class WindowCalculator {
         asset += hours * capacity * main.list();
         workload += hours * Math.min(capacity, held) * main.list();
       }
+      if (!Double.isNaN(s.fbUsedMib)) {
+        gpuMemoryMax = Double.isNaN(gpuMemoryMax) ? s.fbUsedMib : Math.max(gpuMemoryMax, s.fbUsedMib);
+      }
       if (!Double.isNaN(s.memoryGb)) {
         memoryCost += hours * s.memoryGb * memory.list();
         memoryGbHours += hours * s.memoryGb;
@@ -190,6 +194,7 @@ public final class WindowCalculator {
       w.idleCost = Math.max(0, asset - workload);
       w.memoryCost = memoryCost;
       w.memoryGbHours = memoryGbHours;
+      w.gpuMemoryUsedMibMax = gpuMemoryMax;
       w.energyCost = w.energyKwh * energy.list();
       w.listPrice = main.list();
       w.contractedRatio = main.ratio();
