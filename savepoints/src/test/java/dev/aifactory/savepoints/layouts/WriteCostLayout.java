@@ -18,8 +18,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * Writes the savepoint of the cost job's current state layout into
  * savepoints/layouts/cost/&lt;version&gt;/: run it when a release changes a state type, and commit
  * the folder, so every later build is tested against it (CostStateLayoutTest).
- * <pre>mvn -pl savepoints exec:java -Dexec.classpathScope=test \
- *   -Dexec.mainClass=dev.aifactory.savepoints.layouts.WriteCostLayout -Dexec.args=v2</pre>
+ * <pre>savepoints/write-layout.sh v3</pre>
  */
 public final class WriteCostLayout {
 
