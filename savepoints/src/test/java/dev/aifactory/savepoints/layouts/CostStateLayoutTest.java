@@ -3,6 +3,7 @@ package dev.aifactory.savepoints.layouts;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.aifactory.cost.model.ResourceWindow;
+import dev.aifactory.cost.model.Sample;
 import dev.aifactory.cost.model.UsageRecord;
 import dev.aifactory.savepoints.SavepointInspector;
 import java.nio.file.Files;
@@ -15,6 +16,8 @@ import java.util.stream.Stream;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.state.api.OperatorIdentifier;
+import org.apache.flink.state.api.SavepointReader;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.CloseableIterator;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -45,6 +48,17 @@ class CostStateLayoutTest {
       assertThat(op.keyedBytes()).isPositive();
     });
 
+    // The samples in the savepoint, read as this build's Sample: the open half hour, the field
+    // added after v1 empty where the layout predates it.
+    List<Sample> held = heldSamples(layout.toAbsolutePath().toUri().toString());
+    assertThat(held).extracting(s -> s.eventId).containsExactlyInAnyOrderElementsOf(
+        CostLayoutFixture.samples(0, CostLayoutFixture.BEFORE).stream().map(r -> r.sample.eventId).toList());
+    if (layout.endsWith("v1")) {
+      assertThat(held).allMatch(s -> Double.isNaN(s.fbUsedMib));
+    } else {
+      assertThat(held).allMatch(s -> s.fbUsedMib == 30_000 - Integer.parseInt(s.eventId.substring(6)) * 10);
+    }
+
     Map<String, ResourceWindow> uninterrupted = byWindow(run(CostLayoutFixture.samples(0, CostLayoutFixture.TOTAL), null));
     Map<String, ResourceWindow> restored = byWindow(run(
         CostLayoutFixture.samples(CostLayoutFixture.BEFORE, CostLayoutFixture.TOTAL), layout.toAbsolutePath().toUri().toString()));
@@ -65,6 +79,17 @@ class CostStateLayoutTest {
               "energyKwh", "assetCost", "workloadCost", "idleCost", "memoryCost", "energyCost")
           .isEqualTo(expected);
     }
+  }
+
+  private static List<Sample> heldSamples(String savepoint) throws Exception {
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+    env.setRuntimeMode(org.apache.flink.api.common.RuntimeExecutionMode.BATCH);
+    List<Sample> out = new ArrayList<>();
+    try (CloseableIterator<Sample> it = SavepointReader.read(env, savepoint)
+        .readKeyedState(OperatorIdentifier.forUid("resource-windows"), new SampleStateReader()).executeAndCollect()) {
+      it.forEachRemaining(out::add);
+    }
+    return out;
   }
 
   private static List<ResourceWindow> run(List<UsageRecord> input, String savepoint) throws Exception {
