@@ -184,6 +184,11 @@ class ManifestsTest {
   }
 
   private static Set<String> defaultsKeys(String module) {
+    return defaults(module).stringPropertyNames();
+  }
+
+  /** A job's bundled defaults (jobs/<module>/src/main/resources/<module>-defaults.properties). */
+  private static Properties defaults(String module) {
     Properties p = new Properties();
     try (InputStream in = Files.newInputStream(REPOSITORY.resolve("jobs").resolve(module)
         .resolve("src/main/resources").resolve(module + "-defaults.properties"))) {
@@ -191,7 +196,7 @@ class ManifestsTest {
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
-    return p.stringPropertyNames();
+    return p;
   }
 
   /** Keys with a fallback in code (config.get("key", default)) are not in the defaults file. */
@@ -214,13 +219,7 @@ class ManifestsTest {
     Set<String> topics = new HashSet<>(Set.of("raw.transactions", "raw.labels", "silver.transactions", "silver.labels",
         "features.card_id"));
     for (String module : List.of("ingest", "features", "scoring", "cost")) {
-      Properties p = new Properties();
-      try (InputStream in = Files.newInputStream(REPOSITORY.resolve("jobs").resolve(module)
-          .resolve("src/main/resources").resolve(module + "-defaults.properties"))) {
-        p.load(in);
-      } catch (IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
+      Properties p = defaults(module);
       p.stringPropertyNames().stream().filter(k -> k.endsWith(".topic") && !p.getProperty(k).isBlank())
           .forEach(k -> topics.add(p.getProperty(k)));
     }

@@ -42,6 +42,20 @@ final class KafkaTopics {
     }
   }
 
+  /** Offsets a consumer group has committed, per partition of the topic (0 where none). */
+  Map<Integer, Long> committed(String group, String topic) throws Exception {
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+      Map<Integer, Long> out = new java.util.TreeMap<>();
+      endOffsets(topic).keySet().forEach(p -> out.put(p, 0L));
+      admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().forEach((tp, om) -> {
+        if (tp.topic().equals(topic) && om != null) {
+          out.put(tp.partition(), om.offset());
+        }
+      });
+      return out;
+    }
+  }
+
   /** Every committed record of the topic, from the beginning to the end offsets of now. */
   List<ConsumerRecord<byte[], byte[]>> readAll(String topic) {
     try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {

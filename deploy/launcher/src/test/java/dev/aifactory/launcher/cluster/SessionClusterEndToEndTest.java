@@ -116,10 +116,12 @@ class SessionClusterEndToEndTest {
     await("both jobs restored from a checkpoint", () -> restores(ingestJob) > 0 && restores(featuresJob) > 0, SETTLE);
     assertExactlyOnceInBronzeAndSilver();
 
-    Map<String, OnlineOfflineConsistency.OnlineVector> afterFault = settledOnlineVectors("features.card_id");
+    Map<String, OnlineOfflineConsistency.OnlineVector> afterFault = settledOnlineVectors(featuresJob, "factory-features",
+        "features.card_id");
     String reference = submit("features", featuresOptions("reference-features", "reference.",
         stack.warehouse().resolveSibling("reference-warehouse")));
-    Map<String, OnlineOfflineConsistency.OnlineVector> uninterrupted = settledOnlineVectors("reference.card_id");
+    Map<String, OnlineOfflineConsistency.OnlineVector> uninterrupted = settledOnlineVectors(reference, "reference-features",
+        "reference.card_id");
     flink.cancel(reference);
 
     assertThat(afterFault).hasSizeGreaterThan(500);
@@ -235,6 +237,13 @@ class SessionClusterEndToEndTest {
 
   // --- what must hold -----------------------------------------------------------------------
 
+  private static Set<String> expectedSilverIds() {
+    synchronized (sent) {
+      return sent.stream().filter(m -> m.topic().equals(TX) && (m.kind() == Kind.TRANSACTION || m.kind() == Kind.LATE))
+          .map(GeneratedMessage::eventId).collect(Collectors.toSet());
+    }
+  }
+
   /** Until every raw transaction record is in bronze or in quarantine as undecodable. */
   private static void awaitIngestCaughtUp() {
     long raw = kafka.endOffsets(TX).values().stream().mapToLong(Long::longValue).sum();
@@ -263,27 +272,35 @@ class SessionClusterEndToEndTest {
     assertThat(new HashSet<>(places)).as("every record of every partition").isEqualTo(expectedPlaces);
 
     // Silver: each good transaction the generator sent, once (duplicates and re-sends dropped).
-    Set<String> expectedIds;
-    synchronized (sent) {
-      expectedIds = sent.stream().filter(m -> m.topic().equals(TX) && (m.kind() == Kind.TRANSACTION || m.kind() == Kind.LATE))
-          .map(GeneratedMessage::eventId).collect(Collectors.toSet());
-    }
+    Set<String> expectedIds = expectedSilverIds();
     List<Object> silverIds = read(IngestTables.silver("transactions")).stream().map(r -> r.getField("event_id")).toList();
     assertThat(silverIds).doesNotHaveDuplicates();
     assertThat(new HashSet<>(silverIds)).isEqualTo(new HashSet<Object>(expectedIds));
   }
 
   /**
-   * The newest vector per card on an online topic, once the topic has stopped growing (the job
-   * has read all of silver and event time has settled).
+   * The newest vector per card on an online topic once the features job has read all of silver:
+   * every task running, its committed offsets (committed with each checkpoint) at the end of the
+   * silver topic, and the online topic no longer growing (event time has settled).
    */
-  private static Map<String, OnlineOfflineConsistency.OnlineVector> settledOnlineVectors(String topic) throws Exception {
+  private static Map<String, OnlineOfflineConsistency.OnlineVector> settledOnlineVectors(String job, String group, String topic)
+      throws Exception {
+    String silver = "silver.transactions";
+    await("silver complete", () -> kafka.readAll(silver).size() == expectedSilverIds().size(), SETTLE);
+    Map<Integer, Long> silverEnd = kafka.endOffsets(silver);
+    await(group + " read all of silver", () -> {
+      try {
+        return flink.allTasksRunning(job) && kafka.committed(group, silver).equals(silverEnd);
+      } catch (Exception e) {
+        return false;
+      }
+    }, SETTLE);
     Map<Integer, Long> last = Map.of();
     Instant stableSince = Instant.now();
     Instant deadline = Instant.now().plus(SETTLE);
     while (true) {
       Map<Integer, Long> now = topicExists(topic) ? kafka.endOffsets(topic) : Map.of();
-      if (!now.equals(last) || now.isEmpty()) {
+      if (!now.equals(last) || now.isEmpty() || !flink.allTasksRunning(job)) {
         last = now;
         stableSince = Instant.now();
       } else if (Duration.between(stableSince, Instant.now()).toSeconds() >= 12) {
