@@ -82,7 +82,7 @@ public final class ClusterBenchmark {
       json.put("ratio_p2_vs_p1", round(throughput.get("parallelism_2") / throughput.get("parallelism_1")));
       json.put("recovery", recovery(stack, flink, jarId, jar.entryClass(), rate));
       json.put("parameters", Map.of("events", events, "input_rate_during_recovery", rate,
-          "cluster", "1 JobManager + 2 TaskManagers x 2 slots (1536 MB each), RocksDB incremental checkpoints every 5 s",
+          "cluster", "1 JobManager + 2 TaskManagers x 2 slots (2048 MB each), RocksDB incremental checkpoints every 5 s",
           "job", "ingest, exactly-once Kafka outputs, Iceberg bronze/silver/quarantine/dq",
           "throughput", "records consumed by the Kafka source per second while the job drains a preloaded backlog"
               + " (4 partitions); backpressure ties it to the slowest stage",
