@@ -240,18 +240,11 @@ public final class ClusterBenchmark {
     }
   }
 
-  /** The sum over subtasks of the Kafka source operator's metric (numRecordsOut, pendingRecords). */
+  /** The sum over subtasks of the Kafka source operator's metric (numRecordsOut). */
   private static long sourceMetric(FlinkRestClient flink, String job, String metric) {
-    JsonNode source = flink.get("/jobs/" + job).path("vertices").get(0);
-    String base = "/jobs/" + job + "/vertices/" + source.path("id").asText() + "/subtasks/metrics";
-    for (JsonNode m : flink.get(base)) {
-      String id = m.path("id").asText();
-      if (id.startsWith("Source__") && id.endsWith("." + metric)) {
-        JsonNode values = flink.get(base + "?get=" + java.net.URLEncoder.encode(id, java.nio.charset.StandardCharsets.UTF_8) + "&agg=sum");
-        return values.size() == 0 ? 0 : (long) values.get(0).path("sum").asDouble();
-      }
-    }
-    return 0;
+    String source = flink.get("/jobs/" + job).path("vertices").get(0).path("id").asText();
+    String suffix = "quality_rules." + metric; // the operator "kafka + decode + quality rules"
+    return flink.vertexMetrics(job, source, List.of(suffix), "sum").getOrDefault(suffix, 0.0).longValue();
   }
 
   private static void send(String bootstrap, int count, int perSecond, AtomicBoolean keepGoing) {

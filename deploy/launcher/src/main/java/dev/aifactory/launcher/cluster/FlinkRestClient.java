@@ -7,6 +7,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -16,7 +17,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -129,6 +132,27 @@ public final class FlinkRestClient {
       }
     }
     return ids;
+  }
+
+  /**
+   * Each metric of a vertex whose id ends with one of {@code suffixes} (operator metrics read
+   * {@code <operator>.<metric>}), aggregated over its subtasks with {@code agg} (sum, max, min, avg).
+   */
+  public Map<String, Double> vertexMetrics(String jobId, String vertexId, List<String> suffixes, String agg) {
+    Map<String, Double> out = new LinkedHashMap<>();
+    String path = "/jobs/" + jobId + "/vertices/" + vertexId + "/subtasks/metrics";
+    for (JsonNode metric : get(path)) {
+      String id = metric.path("id").asText();
+      for (String suffix : suffixes) {
+        if (id.endsWith(suffix)) {
+          JsonNode value = get(path + "?get=" + URLEncoder.encode(id, StandardCharsets.UTF_8) + "&agg=" + agg);
+          if (value.size() > 0 && value.get(0).has(agg)) {
+            out.put(suffix, value.get(0).path(agg).asDouble());
+          }
+        }
+      }
+    }
+    return out;
   }
 
   /** Completed checkpoints and restores of a job, from its checkpoint statistics. */
