@@ -128,16 +128,23 @@ class SessionClusterEndToEndTest {
     flink.cancel(reference);
 
     assertThat(afterFault).hasSizeGreaterThan(500);
+    // Where the runs differ, one of them judged an event too late and recorded it in its
+    // gold.features_late (after a restore, partitions can be read at different paces, so event
+    // time may pass an event in one run and not in the other). Every other card converges.
+    Set<Object> recordedLate = new HashSet<>();
+    read(TableIdentifier.of("gold", "features_late")).forEach(r -> recordedLate.add(r.getField("entity")));
+    Catalog referenceCatalog = IcebergCatalogs.local(stack.warehouse().resolveSibling("reference-warehouse")).loadCatalog();
+    read(referenceCatalog, TableIdentifier.of("gold", "features_late")).forEach(r -> recordedLate.add(r.getField("entity")));
     List<String> differences = new ArrayList<>();
     Set<String> cards = new java.util.TreeSet<>(afterFault.keySet());
     cards.addAll(uninterrupted.keySet());
     for (String card : cards) {
-      if (!java.util.Objects.equals(afterFault.get(card), uninterrupted.get(card))) {
+      if (!java.util.Objects.equals(afterFault.get(card), uninterrupted.get(card)) && !recordedLate.contains(card)) {
         differences.add(card + ": after fault " + afterFault.get(card) + " / uninterrupted " + uninterrupted.get(card));
       }
     }
-    assertThat(differences.size()).as("cards whose newest online vector differs after the kill from an uninterrupted run,"
-        + " of %d; for example %s", cards.size(), differences.stream().limit(3).toList()).isZero();
+    assertThat(differences.size()).as("cards whose newest online vector differs after the kill from an uninterrupted run"
+        + " with no late event recorded, of %d; for example %s", cards.size(), differences.stream().limit(3).toList()).isZero();
   }
 
   @Test
@@ -384,6 +391,10 @@ class SessionClusterEndToEndTest {
   }
 
   private static List<Record> read(TableIdentifier id) {
+    return read(catalog, id);
+  }
+
+  private static List<Record> read(Catalog catalog, TableIdentifier id) {
     if (!catalog.tableExists(id)) {
       return List.of();
     }
