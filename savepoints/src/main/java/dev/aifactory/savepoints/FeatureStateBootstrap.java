@@ -14,7 +14,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 /**
  * Builds a savepoint for the features job from history, so a new feature view starts with full
  * windows instead of replaying weeks of Kafka: the events before {@code cutoff} (from the silver
- * table, say) become the view operator's slices, pending timers and emission state, exactly as
+ * table, say) become the view operator's tiles, pending timers and emission state, exactly as
  * if the job had processed them. Start the streaming job from the savepoint with its Kafka
  * source reading from {@code cutoff} ({@code --features.starting-offsets timestamp:<cutoff>}).
  */
@@ -30,12 +30,12 @@ public final class FeatureStateBootstrap {
    */
   public static void write(StreamExecutionEnvironment env, DataStream<FeatureInput> history, FeatureView view, long cutoff,
       String path, int maxParallelism) {
-    StateBootstrapTransformation<FeatureInput> slices = OperatorTransformation
+    StateBootstrapTransformation<FeatureInput> features = OperatorTransformation
         .bootstrapWith(history.filter(e -> e.eventTime < cutoff))
         .keyBy(e -> e.entity)
-        .transform(new SliceStateBootstrapper(view, cutoff));
+        .transform(new FeatureStateBootstrapper(view, cutoff));
     SavepointWriter.newSavepoint(env, new HashMapStateBackend(), maxParallelism)
-        .withOperator(OperatorIdentifier.forUid(FeaturesTopology.operatorUid(view)), slices)
+        .withOperator(OperatorIdentifier.forUid(FeaturesTopology.operatorUid(view)), features)
         .write(path);
   }
 }

@@ -143,7 +143,7 @@ public final class FeaturesJobMain {
   }
 
   /** The online topic is compacted: Kafka keeps each entity's newest vector and drops tombstones. */
-  static void ensureCompactedTopic(JobConfig config, String topic) throws Exception {
+  public static void ensureCompactedTopic(JobConfig config, String topic) throws Exception {
     var admin = config.properties("kafka.admin.");
     admin.put("bootstrap.servers", config.get("kafka.bootstrap.servers"));
     try (Admin client = Admin.create(admin)) {

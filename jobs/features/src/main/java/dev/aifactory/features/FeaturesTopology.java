@@ -1,7 +1,7 @@
 package dev.aifactory.features;
 
 import dev.aifactory.features.definition.FeatureView;
-import dev.aifactory.features.materialize.SlidingFeatures;
+import dev.aifactory.features.materialize.PerEventFeatures;
 import dev.aifactory.features.model.DroppedEvent;
 import dev.aifactory.features.model.FeatureInput;
 import dev.aifactory.features.model.FeatureRow;
@@ -17,14 +17,16 @@ import org.apache.flink.util.OutputTag;
  * The features job as a function of its source and sinks, the same for streaming and backfill:
  *
  * <pre>
- * source (view inputs with event time) ─┬─ unreadable ──────────────────────────┐
- *                                       └─ keyBy entity ─ sliding features ─┬─ dropped (late) ─┴─ dropped
- *                                                                           ├─ history
- *                                                                           └─ newest rows ─ online
+ * source (view inputs with event time) ─┬─ unreadable ─────────────────────────────┐
+ *                                       └─ keyBy entity ─ per-event features ─┬─ dropped (late) ─┴─ dropped
+ *                                                                             ├─ history
+ *                                                                             └─ newest rows ─ online
  * </pre>
  *
- * Rows valid from outside {@code [validFromMin, validFromMax)} are left out: a backfill reads
- * events from before its range to fill its windows, but writes only its range.
+ * A stream computes each event's vector as it arrives; a backfill ({@code validFromMin}/{@code
+ * validFromMax} given) replays each entity's events in event-time order. Rows valid from outside
+ * {@code [validFromMin, validFromMax)} are left out: a backfill reads events from before its
+ * range to fill its windows, but writes only its range.
  */
 public final class FeaturesTopology {
 
@@ -38,7 +40,8 @@ public final class FeaturesTopology {
 
   public static void build(DataStream<SourceRecord> source, FeatureView view, FeatureSinks sinks, long validFromMin,
       long validFromMax) {
-    Computed computed = compute(source, view);
+    boolean backfill = validFromMin != Long.MIN_VALUE || validFromMax != Long.MAX_VALUE;
+    Computed computed = compute(source, view, backfill);
     DataStream<FeatureRow> rows = computed.rows();
     DataStream<FeatureRow> inRange = validFromMin == Long.MIN_VALUE && validFromMax == Long.MAX_VALUE
         ? rows
@@ -62,22 +65,24 @@ public final class FeaturesTopology {
 
   /**
    * The view's feature rows without sinks: for jobs that use features where they are computed
-   * (scoring joins each event with the rows valid at its time).
+   * (scoring scores each event's row as it comes). With {@code replay}, each entity's events are
+   * fed in event-time order (BATCH mode: backfills and offline recomputation).
    */
-  public static Computed compute(DataStream<SourceRecord> source, FeatureView view) {
+  public static Computed compute(DataStream<SourceRecord> source, FeatureView view, boolean replay) {
     SingleOutputStreamOperator<FeatureInput> inputs = source
         .process(new SplitUnreadable())
         .uid("split-unreadable-" + view.id()).name("split unreadable");
     SingleOutputStreamOperator<FeatureRow> rows = inputs
         .keyBy(i -> i.entity)
-        .process(new SlidingFeatures(view))
-        .uid(operatorUid(view)).name("sliding features " + view.id());
-    return new Computed(inputs, rows, rows.getSideOutput(SlidingFeatures.DROPPED), inputs.getSideOutput(UNREADABLE));
+        .process(new PerEventFeatures(view, replay))
+        .uid(operatorUid(view)).name("per-event features " + view.id());
+    return new Computed(inputs, rows, rows.getSideOutput(PerEventFeatures.DROPPED), inputs.getSideOutput(UNREADABLE));
   }
 
   /** The uid of the view's operator: its state in savepoints is found by it. */
   public static String operatorUid(FeatureView view) {
-    return "sliding-features-" + view.id();
+    // Not "sliding-features-": that operator's state (minute slices) does not restore into this one.
+    return "per-event-features-" + view.id();
   }
 
   static final class SplitUnreadable extends ProcessFunction<SourceRecord, FeatureInput> {

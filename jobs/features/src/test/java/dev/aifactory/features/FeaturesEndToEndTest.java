@@ -8,11 +8,15 @@ import dev.aifactory.common.JobConfig;
 import dev.aifactory.common.generator.GeneratedMessage;
 import dev.aifactory.common.generator.GeneratorSettings;
 import dev.aifactory.common.generator.PaymentsGenerator;
+import dev.aifactory.features.consistency.OfflineVectors;
 import dev.aifactory.features.consistency.OnlineOfflineConsistency;
 import dev.aifactory.features.definition.FeatureView;
 import dev.aifactory.features.definition.FeatureViews;
+import dev.aifactory.features.model.FeatureInput;
+import dev.aifactory.features.model.FeatureRow;
 import dev.aifactory.features.sink.FeatureTables;
 import dev.aifactory.features.sink.OnlineSchema;
+import dev.aifactory.features.source.FeatureInputs;
 import dev.aifactory.localstack.LocalKafka;
 import dev.aifactory.schemas.SchemaCatalog;
 import dev.aifactory.schemas.wire.AvroWire;
@@ -25,6 +29,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.AbstractMap;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -32,9 +37,9 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Collectors;
 import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.message.BinaryMessageDecoder;
-import org.apache.avro.generic.GenericData;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -59,8 +64,9 @@ import org.junit.jupiter.api.io.TempDir;
  * temporary folder): the same silver events as the ingest job writes them, once on the silver
  * topic and once in the silver table. The streaming job reads the topic out of order (fraud bursts
  * run ahead in event time; some events are held back to the end of the topic); the
- * backfill reads the table in BATCH mode. Their histories must agree row for row, and the
- * online topic must hold each card's newest history row.
+ * backfill reads the table in BATCH mode. Every row the stream served must be the window rule
+ * over the events that had arrived, every backfilled row the rule over all events, and the
+ * online topic must hold each card's newest history row, equal to the offline recomputation.
  */
 class FeaturesEndToEndTest {
 
@@ -112,21 +118,48 @@ class FeaturesEndToEndTest {
 
       List<Record> streamed = history(IcebergCatalogs.local(streamingWarehouse).loadCatalog(), view);
       List<Record> backfilled = history(out.loadCatalog(), view);
-      Map<String, String> streamedNewest = newestPerValidFrom(streamed, view);
-      Map<String, String> backfilledNewest = newestPerValidFrom(backfilled, view);
-      assertThat(streamedNewest.size()).isGreaterThan(silver.size());
-      assertThat(streamed.size() - streamedNewest.size()).as("held-back events arrived late and corrected rows")
-          .isPositive();
-      List<String> differences = new ArrayList<>();
-      streamedNewest.forEach((k, v) -> {
-        if (!v.equals(backfilledNewest.get(k))) {
-          differences.add(k + "\n  streamed:   " + v + "\n  backfilled: " + backfilledNewest.get(k));
-        }
+      FeatureInputs inputs = new FeatureInputs(view);
+      Map<String, FeatureInput> byId = new HashMap<>();
+      Map<String, List<FeatureInput>> byCard = new HashMap<>();
+      silver.forEach(e -> {
+        FeatureInput input = inputs.fromAvro(e);
+        byId.put(input.eventId, input);
+        byCard.computeIfAbsent(input.entity, k -> new ArrayList<>()).add(input);
       });
-      backfilledNewest.keySet().stream().filter(k -> !streamedNewest.containsKey(k)).forEach(k -> differences.add(k + " only in the backfill"));
-      assertThat(differences).as("rows where the backfill and the stream disagree").isEmpty();
-      assertThat(backfilled.size()).as("a backfill sees every event before it emits: no corrections")
-          .isEqualTo(backfilledNewest.size());
+      OfflineVectors offline = new OfflineVectors(view);
+
+      // Streaming: each event's row was computed as it arrived. A card's rows in the order they
+      // were emitted are its events in arrival order, and each must be the window rule over the
+      // card's events that had arrived by then.
+      Map<String, List<Record>> served = eventRows(streamed).stream()
+          .sorted(Comparator.comparing((Record r) -> (OffsetDateTime) r.getField("emitted_at")))
+          .collect(Collectors.groupingBy(r -> (String) r.getField("entity")));
+      assertThat(served.values().stream().mapToLong(List::size).sum()).as("one row per event").isEqualTo(silver.size());
+      int missedLaterArrivals = 0;
+      for (var card : served.entrySet()) {
+        List<FeatureInput> arrived = new ArrayList<>();
+        for (Record row : card.getValue()) {
+          FeatureInput e = byId.get((String) row.getField("event_id"));
+          arrived.add(e);
+          double[] asArrived = offline.asOf(e.eventTime, e.eventId, arrived);
+          assertThat(vector(row, view)).as("%s served as it arrived", e.eventId).containsExactly(asArrived);
+          if (!Arrays.equals(asArrived, offline.asOf(e.eventTime, e.eventId, byCard.get(card.getKey())))) {
+            missedLaterArrivals++;
+          }
+        }
+      }
+      assertThat(missedLaterArrivals).as("events served before an earlier event of their card arrived").isPositive();
+      assertThat(streamed).as("held-back events corrected the newest rows")
+          .anyMatch(r -> FeatureRow.CORRECTION.equals(r.getField("row_kind")));
+
+      // Backfill: every event in its range gets the rule over all events, and nothing is corrected.
+      List<Record> replayed = eventRows(backfilled);
+      assertThat(replayed).hasSize(silver.size());
+      for (Record row : replayed) {
+        FeatureInput e = byId.get((String) row.getField("event_id"));
+        assertThat(vector(row, view)).as(e.eventId).containsExactly(offline.asOf(e.eventTime, e.eventId, byCard.get(e.entity)));
+      }
+      assertThat(backfilled).noneMatch(r -> FeatureRow.CORRECTION.equals(r.getField("row_kind")));
 
       assertThat(rowCount(IcebergCatalogs.local(streamingWarehouse).loadCatalog(), FeatureTables.LATE))
           .as("no event was later than the allowed lateness").isZero();
@@ -250,17 +283,14 @@ class FeaturesEndToEndTest {
     }
   }
 
-  /** entity@valid_from -> the values of the newest row for it (by emitted_at). */
-  static Map<String, String> newestPerValidFrom(List<Record> rows, FeatureView view) {
-    return rows.stream().collect(Collectors.groupingBy(r -> r.getField("entity") + "@" + r.getField("valid_from"),
-            Collectors.maxBy(Comparator.comparing(r -> (OffsetDateTime) r.getField("emitted_at")))))
-        .entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> values(e.getValue().orElseThrow(), view)));
+  static List<Record> eventRows(List<Record> history) {
+    return history.stream().filter(r -> FeatureRow.EVENT.equals(r.getField("row_kind"))).toList();
   }
 
-  static String values(Record r, FeatureView view) {
-    StringBuilder s = new StringBuilder(Boolean.TRUE.equals(r.getField("tombstone")) ? "tombstone" : "");
-    view.features().forEach(f -> s.append(' ').append(f.name()).append('=').append(r.getField(f.name())));
-    return s.toString();
+  /** A history row's feature values in the view's order, NaN where null. */
+  static double[] vector(Record r, FeatureView view) {
+    return view.features().stream()
+        .mapToDouble(f -> r.getField(f.name()) == null ? Double.NaN : ((Number) r.getField(f.name())).doubleValue()).toArray();
   }
 
   /** Per card, the last message on the online topic is the card's newest history row (a tombstone once expired). */

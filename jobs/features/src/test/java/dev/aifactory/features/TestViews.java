@@ -30,4 +30,25 @@ public final class TestViews {
           - {name: since_last_5m, aggregation: time_since_last, window: 5min}
         """.formatted(lateness));
   }
+
+  /** Slide 1 min; a 10-minute window (hops by the minute) and a 3-hour one (hops by the hour); TTL 3 h. */
+  public static FeatureView hourView(String lateness) {
+    return FeatureViews.parse("""
+        name: test_hours
+        version: 1
+        entity: card_id
+        source: transactions
+        contract: dev.aifactory.payments.Transaction
+        slide: 1min
+        ttl: 3h
+        allowed_lateness: %s
+        features:
+          - {name: count_10m,     aggregation: count,           window: 10min}
+          - {name: sum_3h,        aggregation: sum,             field: amount, window: 3h}
+          - {name: max_3h,        aggregation: max,             field: amount, window: 3h}
+          - {name: merchants_3h,  aggregation: approx_distinct, field: merchant_id, window: 3h}
+          - {name: last_10m,      aggregation: last,            field: amount, window: 10min}
+          - {name: since_last_3h, aggregation: time_since_last, window: 3h}
+        """.formatted(lateness));
+  }
 }

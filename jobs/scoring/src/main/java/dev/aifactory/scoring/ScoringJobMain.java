@@ -5,6 +5,8 @@ import dev.aifactory.common.JobConfig;
 import dev.aifactory.features.FeaturesJobMain;
 import dev.aifactory.features.definition.FeatureView;
 import dev.aifactory.features.definition.FeatureViews;
+import dev.aifactory.features.sink.FeatureSinks;
+import dev.aifactory.features.sink.FeatureTables;
 import dev.aifactory.models.ModelStage;
 import dev.aifactory.models.ModelVersion;
 import dev.aifactory.models.registry.ModelRegistry;
@@ -24,8 +26,9 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.iceberg.flink.CatalogLoader;
 
 /**
- * The streaming scoring job: events from the silver topic, features computed in the job, the
- * registry's champion scoring them in micro-batches, hot-swapped from the control topic.
+ * The streaming scoring job: events from the silver topic, each one's features computed as it
+ * arrives, the registry's champion scoring them in micro-batches, hot-swapped from the control
+ * topic; the view's history and online topic come from the same rows.
  * {@code main} only wires configuration to connectors; the topology is {@link ScoringTopology}.
  */
 public final class ScoringJobMain {
@@ -39,7 +42,7 @@ public final class ScoringJobMain {
     env.execute(config.get("scoring.job-name", "factory-scoring-" + config.get("scoring.model-name")));
   }
 
-  public static void define(StreamExecutionEnvironment env, JobConfig config) {
+  public static void define(StreamExecutionEnvironment env, JobConfig config) throws Exception {
     FeatureView view = FeatureViews.load(config.get("scoring.view"));
     ScoringSettings settings = ScoringSettings.from(config);
     CatalogLoader catalog = IcebergCatalogs.loader(config);
@@ -49,7 +52,22 @@ public final class ScoringJobMain {
             + " in the registry: train and promote one first (factory train --training.promote=champion)"));
     JobConfig events = config.with("features.view", view.name());
     ScoringTopology.build(FeaturesJobMain.silverTopic(env, events, view), controlTopic(env, config, registryRead), view,
-        champion, settings, sinks(config, view, catalog));
+        champion, settings, sinks(config, view, catalog), featureSinks(events, view, catalog));
+  }
+
+  /**
+   * The view's history table and online topic, written from this job's per-event rows unless
+   * {@code scoring.features.write=false} (while a features job still runs the same view, as in
+   * the demo, which built its training history with one before a model existed).
+   */
+  static FeatureSinks featureSinks(JobConfig config, FeatureView view, CatalogLoader catalog) throws Exception {
+    if (!config.getBoolean("scoring.features.write", true)) {
+      return null;
+    }
+    FeatureTables.ensureExist(catalog.loadCatalog(), view);
+    String topic = FeaturesJobMain.onlineTopic(config, view);
+    FeaturesJobMain.ensureCompactedTopic(config, topic);
+    return FeaturesJobMain.sinks(config, view, catalog, topic);
   }
 
   /**

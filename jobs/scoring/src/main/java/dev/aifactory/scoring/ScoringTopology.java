@@ -3,10 +3,11 @@ package dev.aifactory.scoring;
 import dev.aifactory.features.FeaturesTopology;
 import dev.aifactory.features.definition.FeatureDef;
 import dev.aifactory.features.definition.FeatureView;
+import dev.aifactory.features.model.FeatureRow;
+import dev.aifactory.features.sink.FeatureSinks;
 import dev.aifactory.features.source.SourceRecord;
 import dev.aifactory.models.ModelSignature;
 import dev.aifactory.models.ModelVersion;
-import dev.aifactory.scoring.join.PointInTimeFeatures;
 import dev.aifactory.scoring.model.Prediction;
 import dev.aifactory.scoring.model.ScoringRequest;
 import dev.aifactory.scoring.operator.MicroBatchScoringOperator;
@@ -20,36 +21,44 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
  * The scoring job as a function of its sources and sinks:
  *
  * <pre>
- * events ─ features (same operator as the features job) ─┐
- *        └──────────────────────────────────────────────┴─ keyBy entity ─ point-in-time join ─┐
- * registry changes ─ broadcast ───────────────────────────────────────────────────────────────┴─ micro-batch ONNX scoring
- *     ─┬─ scores topic
- *      ├─ gold.predictions (audit)
- *      └─ usage (per batch) ─ usage topic
+ * events ─ keyBy entity ─ per-event features ─┬─ event rows ─┐
+ *                                             ├─ history, online (the view's feature sinks)
+ * registry changes ─ broadcast ───────────────┼──────────────┴─ micro-batch ONNX scoring ─┬─ scores topic
+ *                                             │                                           ├─ gold.predictions (audit)
+ *                                             │                                           └─ usage ─ usage topic
+ *                                             └─ late / unreadable ─ unscored
  * </pre>
  *
- * Features are computed in this job from the same events, with the features job's own operator
- * and view definition, so the vector at an event's time is the one the training set holds for it.
+ * Each payment is scored right after its features are computed, with the vector computed for
+ * it as it arrived (the features job's own operator): nothing waits for a slice to close or for
+ * the watermark. The job holds the view's only feature state: its event rows are the history
+ * and the online store, so the feature sinks are this job's when it runs (see the README).
  */
 public final class ScoringTopology {
 
   private ScoringTopology() {}
 
   public static SingleOutputStreamOperator<Prediction> build(DataStream<SourceRecord> events, DataStream<ModelVersion> control,
-      FeatureView view, ModelVersion champion, ScoringSettings settings, ScoringSinks sinks) {
+      FeatureView view, ModelVersion champion, ScoringSettings settings, ScoringSinks sinks, FeatureSinks featureSinks) {
     ModelSignature expected = signatureOf(view);
     if (!champion.signature().sameInputsAs(expected)) {
       throw new IllegalArgumentException(champion.label() + " reads " + champion.signature().featureOrder() + " of "
           + champion.signature().featureView() + " v" + champion.signature().featureViewVersion() + "; this job builds "
           + expected.featureOrder() + " of " + view.id());
     }
-    FeaturesTopology.Computed features = FeaturesTopology.compute(events, view);
+    FeaturesTopology.Computed features = FeaturesTopology.compute(events, view, false);
+    if (featureSinks != null) {
+      featureSinks.history(features.rows());
+      featureSinks.online(features.rows().filter(r -> r.latest).uid("newest-" + view.id()).name("newest rows"));
+    }
     DataStream<ScoringRequest> requests = features.rows()
-        .connect(features.inputs())
-        .keyBy(row -> row.entity, input -> input.entity)
-        .process(new PointInTimeFeatures(view.features().size()))
+        .flatMap((FeatureRow row, org.apache.flink.util.Collector<ScoringRequest> out) -> {
+          if (FeatureRow.EVENT.equals(row.kind)) {
+            out.collect(new ScoringRequest(row.eventId, row.entity, row.validFrom, row.validFrom, row.values));
+          }
+        })
         .returns(ScoringRequest.class)
-        .uid("point-in-time-features-" + view.id()).name("features at event time");
+        .uid("scoring-requests-" + view.id()).name("event rows to score");
     SingleOutputStreamOperator<Prediction> predictions = requests
         .connect(control.broadcast())
         .transform("score " + settings.modelName(), TypeInformation.of(Prediction.class),
@@ -58,7 +67,7 @@ public final class ScoringTopology {
     sinks.scores(predictions);
     sinks.audit(predictions);
     sinks.usage(predictions.getSideOutput(MicroBatchScoringOperator.USAGE));
-    sinks.unscored(features.unreadable());
+    sinks.unscored(features.dropped());
     return predictions;
   }
 

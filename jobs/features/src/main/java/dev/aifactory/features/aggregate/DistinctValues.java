@@ -57,6 +57,43 @@ public final class DistinctValues {
     return sketch.toCompactByteArray();
   }
 
+  /** The sorted union of two sorted hash sets. */
+  public static long[] union(long[] a, long[] b) {
+    if (b.length == 0) {
+      return a;
+    }
+    if (a.length == 0) {
+      return b;
+    }
+    long[] out = new long[a.length + b.length];
+    int i = 0;
+    int j = 0;
+    int n = 0;
+    while (i < a.length || j < b.length) {
+      long next = j == b.length || i < a.length && a[i] <= b[j] ? a[i++] : b[j++];
+      if (n == 0 || out[n - 1] != next) {
+        out[n++] = next;
+      }
+    }
+    return n == out.length ? out : Arrays.copyOf(out, n);
+  }
+
+  /** A sketch image of everything in two parts, each a sketch image (or null) and exact hashes. */
+  public static byte[] unionSketch(byte[] sketchA, long[] hashesA, byte[] sketchB, long[] hashesB) {
+    Union union = new Union(LG_K);
+    for (byte[] image : new byte[][] {sketchA, sketchB}) {
+      if (image != null) {
+        union.update(HllSketch.heapify(image));
+      }
+    }
+    for (long[] hashes : new long[][] {hashesA, hashesB}) {
+      for (long h : hashes) {
+        union.update(h);
+      }
+    }
+    return union.getResult().toCompactByteArray();
+  }
+
   /** Merges slices' sets and sketches for one window. */
   public static final class Merge {
     private long[] exact = new long[16];

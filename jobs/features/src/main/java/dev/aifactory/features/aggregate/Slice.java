@@ -82,6 +82,43 @@ public class Slice {
     }
   }
 
+  /** Adds every event of {@code other} (a tile of the same view): the partials merge exactly. */
+  public void merge(Slice other) {
+    if (other == null || other.count == 0) {
+      return;
+    }
+    count += other.count;
+    lastTime = Math.max(lastTime, other.lastTime);
+    for (int i = 0; i < sum.length; i++) {
+      if (other.present[i] == 0) {
+        continue;
+      }
+      sum[i] = ExactSum.merge(sum[i], other.sum[i]);
+      present[i] += other.present[i];
+      min[i] = Math.min(min[i], other.min[i]);
+      max[i] = Math.max(max[i], other.max[i]);
+      if (isLater(other.lastAt[i], other.last[i], lastAt[i], last[i])) {
+        lastAt[i] = other.lastAt[i];
+        last[i] = other.last[i];
+      }
+    }
+    for (int i = 0; i < distinctSketch.length; i++) {
+      if (distinctSketch[i] == null && other.distinctSketch[i] == null) {
+        long[] union = DistinctValues.union(distinctHashes[i], other.distinctHashes[i]);
+        if (union.length > DistinctValues.MAX_EXACT) {
+          distinctSketch[i] = DistinctValues.toSketch(union);
+          distinctHashes[i] = DistinctValues.EMPTY;
+        } else {
+          distinctHashes[i] = union;
+        }
+      } else {
+        distinctSketch[i] = DistinctValues.unionSketch(distinctSketch[i], distinctHashes[i], other.distinctSketch[i],
+            other.distinctHashes[i]);
+        distinctHashes[i] = DistinctValues.EMPTY;
+      }
+    }
+  }
+
   /**
    * Whether a value at {@code time} replaces the latest one. Equal times keep the larger value,
    * so the result does not depend on arrival order (streaming and backfill agree).

@@ -3,12 +3,11 @@ package dev.aifactory.features.aggregate;
 import dev.aifactory.features.definition.FeatureDef;
 import dev.aifactory.features.definition.FeatureView;
 import java.util.Arrays;
-import java.util.Map;
 
 /**
- * A view's feature values at one time {@code T}: every window {@code [T - w, T)} merged from the
- * slices it covers, then finalized per feature. Cost is O(slices held), whatever the number of
- * events or windows.
+ * A view's feature values at one time: each window's tiles merged into an accumulator
+ * ({@link Merged}), then finalized per feature. Which tiles a window covers is the caller's
+ * business ({@code materialize.EntityFeatures}); the finalization is the same everywhere.
  */
 public final class WindowAggregates {
 
@@ -34,34 +33,31 @@ public final class WindowAggregates {
     }
   }
 
-  /** The feature values at {@code end}, NaN where a window holds no value. */
-  public double[] at(long end, Iterable<Map.Entry<Long, Slice>> slices) {
-    int numeric = view.numericFields().size();
+  /** One empty accumulator per window, in {@link FeatureView#windows()} order. */
+  public Merged[] start() {
     Merged[] merged = new Merged[windows.length];
     for (int w = 0; w < windows.length; w++) {
-      merged[w] = new Merged(numeric, view.distinctFields().size());
+      merged[w] = new Merged(view.numericFields().size(), view.distinctFields().size());
     }
-    long slide = view.slideMillis();
-    for (Map.Entry<Long, Slice> entry : slices) {
-      long start = entry.getKey();
-      if (start + slide > end) {
-        continue; // not yet ended at T
-      }
-      for (int w = 0; w < windows.length; w++) {
-        if (start >= end - windows[w]) {
-          merged[w].add(entry.getValue());
-        }
-      }
-    }
+    return merged;
+  }
+
+  /**
+   * The feature values at {@code at} from each window's merged tiles; {@code lastBefore[w]} is
+   * the newest event time before {@code at} in window {@code w} ({@code Long.MIN_VALUE}: none),
+   * which {@code time_since_last} measures from. NaN where a window holds no value.
+   */
+  public double[] values(Merged[] merged, long at, long[] lastBefore) {
     double[] values = new double[view.features().size()];
     for (int f = 0; f < values.length; f++) {
-      values[f] = merged[windowOfFeature[f]].value(view.features().get(f), fieldOfFeature[f], end);
+      int w = windowOfFeature[f];
+      values[f] = merged[w].value(view.features().get(f), fieldOfFeature[f], at, lastBefore[w]);
     }
     return values;
   }
 
   /** One window's slices merged. */
-  private static final class Merged {
+  public static final class Merged {
     long count;
     long lastTime = Long.MIN_VALUE;
     final double[][] sum;
@@ -90,7 +86,10 @@ public final class WindowAggregates {
       }
     }
 
-    void add(Slice s) {
+    public void add(Slice s) {
+      if (s == null || s.count == 0) {
+        return;
+      }
       count += s.count;
       lastTime = Math.max(lastTime, s.lastTime);
       for (int i = 0; i < sum.length; i++) {
@@ -112,7 +111,7 @@ public final class WindowAggregates {
       }
     }
 
-    double value(FeatureDef def, int field, long end) {
+    double value(FeatureDef def, int field, long at, long lastBefore) {
       return switch (def.aggregation()) {
         case COUNT -> count;
         case SUM -> ExactSum.value(sum[field]);
@@ -121,7 +120,7 @@ public final class WindowAggregates {
         case MAX -> present[field] == 0 ? Double.NaN : max[field];
         case LAST -> present[field] == 0 ? Double.NaN : last[field];
         case APPROX_DISTINCT -> distinct[field].estimate();
-        case TIME_SINCE_LAST -> count == 0 ? Double.NaN : (end - lastTime) / 1000.0;
+        case TIME_SINCE_LAST -> lastBefore == Long.MIN_VALUE ? Double.NaN : (at - lastBefore) / 1000.0;
       };
     }
   }

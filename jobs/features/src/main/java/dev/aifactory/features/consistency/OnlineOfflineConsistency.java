@@ -1,7 +1,5 @@
 package dev.aifactory.features.consistency;
 
-import dev.aifactory.features.aggregate.SliceSet;
-import dev.aifactory.features.aggregate.WindowAggregates;
 import dev.aifactory.features.definition.FeatureDef;
 import dev.aifactory.features.definition.FeatureView;
 import dev.aifactory.features.model.FeatureInput;
@@ -82,19 +80,13 @@ public final class OnlineOfflineConsistency {
     Set<String> chosen = Set.copyOf(entities.subList(0, Math.min(sample, entities.size())));
     Map<String, List<FeatureInput>> events = readEvents(view, silver, chosen);
 
-    WindowAggregates aggregates = new WindowAggregates(view);
+    OfflineVectors offlineVectors = new OfflineVectors(view);
     Map<String, Long> mismatches = new LinkedHashMap<>();
     view.features().forEach(f -> mismatches.put(f.name(), 0L));
     List<String> examples = new ArrayList<>();
     for (String entity : chosen) {
       OnlineVector served = online.get(entity);
-      SliceSet slices = new SliceSet();
-      long slide = view.slideMillis();
-      for (FeatureInput e : events.getOrDefault(entity, List.of())) {
-        slices.getOrCreate(Math.floorDiv(e.eventTime, slide) * slide, view.numericFields().size(),
-            view.distinctFields().size()).add(e);
-      }
-      double[] offline = aggregates.at(served.validFrom(), slices.entries());
+      double[] offline = offlineVectors.asOf(served.validFrom(), events.getOrDefault(entity, List.of()));
       for (int f = 0; f < offline.length; f++) {
         FeatureDef def = view.features().get(f);
         Object value = served.values().get(def.name());

@@ -15,7 +15,7 @@ public enum Aggregation {
   APPROX_DISTINCT(true, true),
   /** The field's value in the latest event of the window. */
   LAST(true, false),
-  /** Seconds from the latest event of the window to the end of the window. */
+  /** Seconds from the newest earlier event in the window (before the time the vector is for) to that time. */
   TIME_SINCE_LAST(false, false);
 
   private final boolean needsField;

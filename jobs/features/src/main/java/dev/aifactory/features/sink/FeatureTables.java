@@ -49,7 +49,12 @@ public final class FeatureTables {
             "Event time from which these values hold (until the entity's next row)"),
         Types.NestedField.required(5, "emitted_at", Types.TimestampType.withZone(),
             "When the job produced the row; a late correction repeats valid_from with a later emitted_at"),
-        Types.NestedField.required(6, "tombstone", Types.BooleanType.get(), "The entity expired: no values")));
+        Types.NestedField.required(6, "tombstone", Types.BooleanType.get(), "The entity expired: no values"),
+        Types.NestedField.optional(7, "event_id", Types.StringType.get(),
+            "The event this row was computed for, as it arrived (EVENT rows); null otherwise"),
+        Types.NestedField.optional(8, "row_kind", Types.StringType.get(),
+            "EVENT (served with that event), DECAY (a window emptied, or the TTL: tombstone) or CORRECTION"
+                + " (the newest row again, after an event arrived behind newer ones)")));
     int id = 100;
     for (FeatureDef f : view.features()) {
       fields.add(Types.NestedField.optional(id++, f.name(),

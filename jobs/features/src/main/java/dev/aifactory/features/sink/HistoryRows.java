@@ -12,45 +12,58 @@ import org.apache.iceberg.Schema;
 import org.apache.iceberg.types.Types;
 
 /**
- * Feature rows as rows of the history table, in the table's column order. The table may hold
+ * Feature rows as rows of the history table, in the table's column order, matched by name: a
+ * table written by an earlier release has its newer columns at the end. The table may hold
  * columns of other view versions; those are null in this view's rows.
  */
 final class HistoryRows implements MapFunction<FeatureRow, RowData> {
 
-  private static final int FIXED = 6;
-
   private final FeatureView view;
-  /** For each feature column of the table: the view's feature index, or -1. */
+  private final String[] columns;
+  /** For each column: the view's feature index, or -1 for a fixed column or another version's feature. */
   private final int[] featureOfColumn;
   private final boolean[] integral;
 
   HistoryRows(FeatureView view, Schema table) {
     this.view = view;
-    List<Types.NestedField> columns = table.columns();
-    featureOfColumn = new int[columns.size() - FIXED];
-    integral = new boolean[featureOfColumn.length];
+    List<Types.NestedField> fields = table.columns();
+    columns = new String[fields.size()];
+    featureOfColumn = new int[fields.size()];
+    integral = new boolean[fields.size()];
     List<String> names = view.features().stream().map(f -> f.name()).toList();
-    for (int c = FIXED; c < columns.size(); c++) {
-      featureOfColumn[c - FIXED] = names.indexOf(columns.get(c).name());
-      integral[c - FIXED] = columns.get(c).type().equals(Types.LongType.get());
+    for (int c = 0; c < fields.size(); c++) {
+      columns[c] = fields.get(c).name();
+      featureOfColumn[c] = names.indexOf(columns[c]);
+      integral[c] = fields.get(c).type().equals(Types.LongType.get());
     }
   }
 
   @Override
   public RowData map(FeatureRow r) {
-    GenericRowData row = new GenericRowData(FIXED + featureOfColumn.length);
-    row.setField(0, StringData.fromString(r.entity));
-    row.setField(1, StringData.fromString(view.name()));
-    row.setField(2, view.version());
-    row.setField(3, TimestampData.fromEpochMillis(r.validFrom));
-    row.setField(4, TimestampData.fromEpochMillis(Math.floorDiv(r.emittedAtMicros, 1000),
-        (int) Math.floorMod(r.emittedAtMicros, 1000) * 1000));
-    row.setField(5, r.tombstone);
-    for (int c = 0; c < featureOfColumn.length; c++) {
-      int f = featureOfColumn[c];
-      double v = f < 0 || r.values == null ? Double.NaN : r.values[f];
-      row.setField(FIXED + c, Double.isNaN(v) ? null : integral[c] ? (Object) (long) v : (Object) v);
+    GenericRowData row = new GenericRowData(columns.length);
+    for (int c = 0; c < columns.length; c++) {
+      row.setField(c, featureOfColumn[c] >= 0 ? feature(r, c) : fixed(r, columns[c]));
     }
     return row;
+  }
+
+  private Object feature(FeatureRow r, int c) {
+    double v = r.values == null ? Double.NaN : r.values[featureOfColumn[c]];
+    return Double.isNaN(v) ? null : integral[c] ? (Object) (long) v : (Object) v;
+  }
+
+  private Object fixed(FeatureRow r, String column) {
+    return switch (column) {
+      case "entity" -> StringData.fromString(r.entity);
+      case "feature_view" -> StringData.fromString(view.name());
+      case "feature_view_version" -> view.version();
+      case "valid_from" -> TimestampData.fromEpochMillis(r.validFrom);
+      case "emitted_at" -> TimestampData.fromEpochMillis(Math.floorDiv(r.emittedAtMicros, 1000),
+          (int) Math.floorMod(r.emittedAtMicros, 1000) * 1000);
+      case "tombstone" -> r.tombstone;
+      case "event_id" -> r.eventId == null ? null : StringData.fromString(r.eventId);
+      case "row_kind" -> r.kind == null ? null : StringData.fromString(r.kind);
+      default -> null; // a feature of another view version
+    };
   }
 }

@@ -3,7 +3,7 @@ package dev.aifactory.scoring.model;
 /**
  * One event to score, with the feature vector valid at its event time in the model's feature
  * order (NaN where a value is missing). {@code featureValidFrom} is the valid_from of the row
- * the values came from, or -1 when the entity had none.
+ * the values came from: the event's own time, since every event gets its own row.
  */
 public class ScoringRequest {
   public String eventId;
