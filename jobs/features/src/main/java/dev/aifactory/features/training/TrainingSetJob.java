@@ -33,9 +33,9 @@ import org.apache.iceberg.types.Types;
  *
  * <ul>
  *   <li>each event of {@code silver.<source>} in the range gets the newest feature row of its
- *       entity with {@code valid_from <= event_time} (a row valid from T aggregates events
- *       before T only, so no value can contain the event itself or anything after it), and
- *       with {@code asOfIngestion} also {@code emitted_at <= _ingest_time};
+ *       entity with {@code valid_from <= event_time}: its own row (valid from its time, computed
+ *       for it) where the history has one, else the newest before it; with {@code asOfIngestion}
+ *       also {@code emitted_at <= _ingest_time}. No row holds anything after its time;
  *   <li>an entity expired at that time (a tombstone) or never seen has no feature values;
  *   <li>the label is fraud if any label says so, and {@code labelled} says whether any label
  *       was known at all.
@@ -126,12 +126,13 @@ public final class TrainingSetJob {
         + " AND " + q(view.eventTimeField()) + " < TO_TIMESTAMP_LTZ(" + r.to().toEpochMilli() + ", 3)"
         + " AND " + q(view.entity()) + " IS NOT NULL),\n"
         + "h AS (\n"
-        + "  SELECT entity, valid_from, emitted_at, tombstone, " + features + "\n"
+        + "  SELECT entity, valid_from, emitted_at, tombstone, event_id, " + features + "\n"
         + "  FROM " + name(history) + hint(history, snapshots) + "\n"
         + "  WHERE feature_view = '" + view.name() + "' AND feature_view_version = " + view.version() + "),\n"
         + "j AS (\n"
         + "  SELECT e.event_id, e.entity, e.event_time, h.valid_from, h.tombstone, " + prefixed("h.", view) + ",\n"
-        + "    ROW_NUMBER() OVER (PARTITION BY e.event_id ORDER BY h.valid_from DESC NULLS LAST, h.emitted_at DESC NULLS LAST) AS rn\n"
+        + "    ROW_NUMBER() OVER (PARTITION BY e.event_id ORDER BY h.valid_from DESC NULLS LAST,\n"
+        + "      CASE WHEN h.event_id = e.event_id THEN 0 ELSE 1 END, h.emitted_at DESC NULLS LAST) AS rn\n"
         + "  FROM e LEFT JOIN h ON h.entity = e.entity AND h.valid_from <= e.event_time" + ingestion + "),\n"
         + "l AS (\n"
         + "  SELECT transaction_id, MAX(CAST(is_fraud AS INT)) AS fraud\n"

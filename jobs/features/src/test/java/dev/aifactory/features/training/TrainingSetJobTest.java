@@ -77,6 +77,9 @@ class TrainingSetJobTest {
         historyRow(history.schema(), "c1", 60, 180, false, 3),
         historyRow(history.schema(), "c1", 120, 125, false, 4),
         historyRow(history.schema(), "c1", 240, 245, true, 0),
+        // Two events of one millisecond, each with its own row (neither counts the other).
+        eventRow(history.schema(), "c1", 200, 201, "twin-a", 5),
+        eventRow(history.schema(), "c1", 200, 202, "twin-b", 6),
         historyRow(history.schema(), "c3", 120, 125, false, 7)));
 
     Schema events = new Schema(
@@ -91,6 +94,8 @@ class TrainingSetJobTest {
         event(events, "at-10:01", "c1", 60_000, 10),
         event(events, "at-10:02:30", "c1", 150_000, 1),
         event(events, "after-expiry", "c1", 300_000, 1),
+        event(events, "twin-a", "c1", 200_000, 1),
+        event(events, "twin-b", "c1", 200_000, 1),
         event(events, "never-seen-card", "c2", 100_000, 1),
         event(events, "outside-range", "c1", 3_600_000, 1)));
 
@@ -108,7 +113,9 @@ class TrainingSetJobTest {
     TableIdentifier out = TrainingSetJob.run(config, new TrainingSetRequest(VIEW, "test", T0, T0.plusSeconds(1800), false));
     Map<String, Record> rows = read(out);
     assertThat(rows.keySet()).containsExactlyInAnyOrder("at-10:00:02", "just-before-10:01", "at-10:01", "at-10:02:30", "after-expiry",
-        "never-seen-card");
+        "never-seen-card", "twin-a", "twin-b");
+    assertThat(rows.get("twin-a").getField("count_2m")).as("its own row, not the newer one of its twin").isEqualTo(5L);
+    assertThat(rows.get("twin-b").getField("count_2m")).isEqualTo(6L);
 
     assertThat(rows.get("at-10:00:02").getField("count_2m")).isEqualTo(1L);
     assertThat(rows.get("just-before-10:01").getField("count_2m")).as("1 ms before the value changes").isEqualTo(1L);
@@ -185,6 +192,13 @@ class TrainingSetJobTest {
     r.setField("emitted_at", at(emittedAt));
     r.setField("tombstone", tombstone);
     r.setField("count_2m", tombstone ? null : count);
+    return r;
+  }
+
+  static Record eventRow(Schema schema, String entity, long validFrom, long emittedAt, String eventId, long count) {
+    Record r = historyRow(schema, entity, validFrom, emittedAt, false, count);
+    r.setField("event_id", eventId);
+    r.setField("row_kind", "EVENT");
     return r;
   }
 
