@@ -122,7 +122,7 @@ final class DemoCommand implements Callable<Integer> {
         long silver = committed(catalog, IngestTables.silver("transactions")) + committed(catalog, IngestTables.silver("labels"));
         long quarantine = committed(catalog, IngestTables.QUARANTINE);
         long rows = CommittedRows.fromSummary(catalog, FeatureTables.history(view));
-        Map<String, Double> freshness = metrics.max(job.getJobID().toString(), "sliding features",
+        Map<String, Double> freshness = metrics.max(job.getJobID().toString(), "per-event features",
             List.of("freshnessMs_median", "freshnessMs_p99"));
         System.out.printf("\r  committed: bronze %,d / %,d | silver %,d | quarantine %,d / %,d | feature rows %,d | freshness p50 %s p99 %s   ",
             bronze, expectedBronze, silver, quarantine, expectedQuarantine, rows, age(freshness.get("freshnessMs_median")),

@@ -32,6 +32,10 @@ final class TrainingSetCommand implements Callable<Integer> {
   @Option(names = "--as-of-ingestion", description = "Use feature rows as they had been emitted when each event was ingested.")
   boolean asOfIngestion;
 
+  @Option(names = "--served", description = "Use the vectors the scoring job served (gold.predictions) instead of"
+      + " recomputing them from the feature history: what the model saw online, event by event.")
+  boolean served;
+
   @Option(names = "--warehouse", defaultValue = ".factory/demo/warehouse",
       description = "Local Iceberg warehouse (default: ${DEFAULT-VALUE}); --iceberg.catalog.* options override.")
   String warehouse;
@@ -45,7 +49,8 @@ final class TrainingSetCommand implements Callable<Integer> {
     args.addAll(options);
     JobConfig config = JobConfig.load("features-defaults.properties", args.toArray(String[]::new));
     var out = TrainingSetJob.run(config,
-        new TrainingSetRequest(FeatureViews.load(view), name, from, to, asOfIngestion));
+        new TrainingSetRequest(FeatureViews.load(view), name, from, to, asOfIngestion,
+            served ? dev.aifactory.scoring.sink.PredictionTable.PREDICTIONS : null));
     System.out.println("wrote " + out);
     return 0;
   }

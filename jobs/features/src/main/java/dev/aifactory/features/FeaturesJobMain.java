@@ -8,6 +8,7 @@ import dev.aifactory.features.definition.FeatureViews;
 import dev.aifactory.features.sink.FeatureSinks;
 import dev.aifactory.features.sink.FeatureTables;
 import dev.aifactory.features.sink.IcebergKafkaFeatureSinks;
+import dev.aifactory.features.sink.OnlineSchema;
 import dev.aifactory.features.source.FeatureInputs;
 import dev.aifactory.features.source.SilverTopicDeserializer;
 import dev.aifactory.features.source.SourceRecord;
@@ -82,6 +83,7 @@ public final class FeaturesJobMain {
     } else {
       String topic = onlineTopic(config, view);
       ensureCompactedTopic(config, topic);
+      registerOnlineSchema(config, view, topic);
       FeaturesTopology.build(silverTopic(env, config, view), view, sinks(config, view, catalog, topic));
     }
   }
@@ -140,6 +142,18 @@ public final class FeaturesJobMain {
 
   public static String onlineTopic(JobConfig config, FeatureView view) {
     return config.get("features.online.topic", config.get("features.online.topic-prefix") + view.entity());
+  }
+
+  /**
+   * Publishes the view's online schema (the file in {@code schemas/avro/features/}) under
+   * {@code <topic>-value} when {@code schema.registry.url} is set, so a consumer can find it
+   * there too. Values stay in single-object encoding: the fingerprint in each message names the schema.
+   */
+  public static void registerOnlineSchema(JobConfig config, FeatureView view, String topic) throws java.io.IOException {
+    String registry = config.get("schema.registry.url", "");
+    if (!registry.isBlank()) {
+      new dev.aifactory.schemas.wire.SchemaRegistryClient(registry).register(topic + "-value", OnlineSchema.of(view));
+    }
   }
 
   /** The online topic is compacted: Kafka keeps each entity's newest vector and drops tombstones. */

@@ -10,6 +10,7 @@ import dev.aifactory.common.generator.GeneratorSettings;
 import dev.aifactory.common.generator.PaymentsGenerator;
 import dev.aifactory.features.consistency.OfflineVectors;
 import dev.aifactory.features.consistency.OnlineOfflineConsistency;
+import dev.aifactory.features.consistency.ServedConsistency;
 import dev.aifactory.features.definition.FeatureView;
 import dev.aifactory.features.definition.FeatureViews;
 import dev.aifactory.features.model.FeatureInput;
@@ -149,6 +150,13 @@ class FeaturesEndToEndTest {
         }
       }
       assertThat(missedLaterArrivals).as("events served before an earlier event of their card arrived").isPositive();
+      // The consistency check measures exactly those: served before an earlier event arrived.
+      var consistency = ServedConsistency.check(view, eventRows(streamed).stream()
+          .map(r -> new ServedConsistency.Served((String) r.getField("event_id"), (String) r.getField("entity"),
+              ((OffsetDateTime) r.getField("valid_from")).toInstant().toEpochMilli(), vector(r, view))).toList(), byCard);
+      assertThat(consistency.compared()).isEqualTo(silver.size());
+      assertThat(consistency.mismatchedEvents()).as(consistency.format()).isEqualTo(missedLaterArrivals);
+      assertThat(consistency.missing() + consistency.extra()).isZero();
       assertThat(streamed).as("held-back events corrected the newest rows")
           .anyMatch(r -> FeatureRow.CORRECTION.equals(r.getField("row_kind")));
 
@@ -295,7 +303,13 @@ class FeaturesEndToEndTest {
 
   /** Per card, the last message on the online topic is the card's newest history row (a tombstone once expired). */
   static void checkOnlineTopic(List<ConsumerRecord<byte[], byte[]>> messages, List<Record> history, FeatureView view) {
-    Schema schema = OnlineSchema.of(view);
+    // Plain Avro and the file published in schemas/, as a consumer outside the factory would.
+    Schema schema;
+    try {
+      schema = new Schema.Parser().parse(java.nio.file.Path.of("../../schemas/src/main/avro/features/" + view.id() + ".avsc").toFile());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
     BinaryMessageDecoder<GenericData.Record> decoder = new BinaryMessageDecoder<>(GenericData.get(), schema);
     Map<String, ConsumerRecord<byte[], byte[]>> lastPerKey = new HashMap<>();
     Map<String, GenericData.Record> lastValuePerKey = new HashMap<>();
@@ -306,7 +320,7 @@ class FeaturesEndToEndTest {
         try {
           lastValuePerKey.put(key, decoder.decode(m.value()));
         } catch (Exception e) {
-          throw new AssertionError("online message for " + key + " does not decode with the view's schema", e);
+          throw new AssertionError("online message for " + key + " does not decode with the published schema", e);
         }
       }
     }

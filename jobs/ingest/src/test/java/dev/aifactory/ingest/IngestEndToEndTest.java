@@ -136,6 +136,17 @@ class IngestEndToEndTest {
         + corpus.size();
     assertThat((long) quarantine.size()).isEqualTo(expectedBad);
     assertThat(harness.readTopic("ingest.quarantine")).hasSize(quarantine.size());
+    // Plain Avro and the file in schemas/ alone decode every quarantine message, reason included.
+    try {
+      var published = new org.apache.avro.message.BinaryMessageDecoder<org.apache.avro.generic.GenericRecord>(
+          org.apache.avro.generic.GenericData.get(), new org.apache.avro.Schema.Parser().parse(
+              java.nio.file.Path.of("../../schemas/src/main/avro/ops/quarantine-v1.avsc").toFile()));
+      for (var message : harness.readTopic("ingest.quarantine")) {
+        assertThat(published.decode(message.value()).get("reason")).isNotNull();
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
     assertThat(harness.readTopic("silver.transactions")).hasSize(harness.table(IngestTables.silver("transactions")).size());
     assertThat(harness.readTopic("silver.labels")).hasSize(harness.table(IngestTables.silver("labels")).size());
     assertThat(harness.table(IngestTables.silver("labels"))).hasSize(

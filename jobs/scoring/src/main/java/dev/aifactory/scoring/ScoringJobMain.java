@@ -67,6 +67,7 @@ public final class ScoringJobMain {
     FeatureTables.ensureExist(catalog.loadCatalog(), view);
     String topic = FeaturesJobMain.onlineTopic(config, view);
     FeaturesJobMain.ensureCompactedTopic(config, topic);
+    FeaturesJobMain.registerOnlineSchema(config, view, topic);
     return FeaturesJobMain.sinks(config, view, catalog, topic);
   }
 

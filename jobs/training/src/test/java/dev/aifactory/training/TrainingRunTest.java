@@ -113,7 +113,7 @@ class TrainingRunTest {
   void theRunRecordPinsInputsCodeAndTheFileAndTheCardIsGeneratedFromIt() throws Exception {
     RunRecord record = RunRecord.fromJson(Files.readString(first.directory().resolve("run.json")));
     Path file = ModelFiles.path(first.model().uri());
-    assertThat(record.model()).containsEntry("sha256", Checksums.sha256(file)).containsEntry("input_name", "card_activity_v1");
+    assertThat(record.model()).containsEntry("sha256", Checksums.sha256(file)).containsEntry("input_name", "card_activity_v2");
     assertThat(record.inputs()).containsEntry("training_set", trainingSet.toString())
         .containsEntry("training_set_snapshot", catalog.loadTable(trainingSet).currentSnapshot().snapshotId());
     assertThat((String) record.inputs().get("training_set_inputs")).contains("silver.transactions", "silver.labels",

@@ -15,7 +15,8 @@ import org.apache.avro.Schema;
 import org.apache.avro.SchemaParseException;
 
 /**
- * Resolves schema ids against a Confluent-compatible registry ({@code GET /schemas/ids/{id}}).
+ * Resolves schema ids against a Confluent-compatible registry ({@code GET /schemas/ids/{id}}),
+ * and registers the schemas the factory publishes ({@code POST /subjects/{subject}/versions}).
  * Found schemas are cached for the life of the client (ids are immutable); a missing id is
  * remembered for a short while so a burst of unknown-id messages does not hammer the registry.
  */
@@ -85,6 +86,30 @@ public final class SchemaRegistryClient {
     }
     throw new UndecodableException(UndecodableReason.REGISTRY_UNAVAILABLE,
         "schema id " + id + " from " + baseUrl + " after " + attempts + " attempts", lastFailure);
+  }
+
+  /**
+   * Registers {@code schema} under {@code subject} (registering the same schema again returns its
+   * id) and returns its id; the job that publishes a topic calls it before it writes.
+   */
+  public int register(String subject, Schema schema) throws IOException {
+    String body = JSON.writeValueAsString(Map.of("schema", schema.toString()));
+    HttpRequest request = HttpRequest.newBuilder(baseUrl.resolve("subjects/"
+            + java.net.URLEncoder.encode(subject, java.nio.charset.StandardCharsets.UTF_8) + "/versions"))
+        .timeout(timeout)
+        .header("Content-Type", "application/vnd.schemaregistry.v1+json")
+        .POST(HttpRequest.BodyPublishers.ofString(body))
+        .build();
+    try {
+      HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+      if (response.statusCode() / 100 != 2) {
+        throw new IOException("registering " + subject + " at " + baseUrl + ": HTTP " + response.statusCode() + " " + response.body());
+      }
+      return JSON.readTree(response.body()).path("id").asInt();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted registering " + subject, e);
+    }
   }
 
   private static WriterSchema parse(int id, String body) throws UndecodableException {

@@ -23,7 +23,7 @@ import org.apache.flink.table.types.logical.LogicalTypeRoot;
  *   INPUT (tx_count_10m BIGINT, ..., seconds_since_last DOUBLE)
  *   OUTPUT (fraud_probability DOUBLE)
  *   WITH ('provider' = 'onnx', 'path' = '...', 'sha256' = '...',
- *         'input-name' = 'card_activity_v1', 'output-name' = 'fraud_probability');
+ *         'input-name' = 'card_activity_v2', 'output-name' = 'fraud_probability');
  * SELECT * FROM ML_PREDICT(TABLE t, MODEL fraud, DESCRIPTOR(tx_count_10m, ..., seconds_since_last));
  * </pre>
  *

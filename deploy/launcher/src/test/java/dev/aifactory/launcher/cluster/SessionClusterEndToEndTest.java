@@ -3,16 +3,21 @@ package dev.aifactory.launcher.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.aifactory.common.IcebergCatalogs;
-import dev.aifactory.schemas.wire.AvroWire;
-import dev.aifactory.telemetry.Usage;
-import dev.aifactory.common.generator.GeneratedMessage;
 import dev.aifactory.common.generator.GeneratedMessage.Kind;
+import dev.aifactory.common.generator.GeneratedMessage;
 import dev.aifactory.common.generator.GeneratorSettings;
 import dev.aifactory.common.generator.PaymentsGenerator;
+import dev.aifactory.features.consistency.OfflineVectors;
 import dev.aifactory.features.consistency.OnlineOfflineConsistency;
+import dev.aifactory.features.consistency.SilverEvents;
 import dev.aifactory.features.definition.FeatureView;
 import dev.aifactory.features.definition.FeatureViews;
+import dev.aifactory.features.model.FeatureInput;
+import dev.aifactory.features.model.FeatureRow;
+import dev.aifactory.features.sink.FeatureTables;
 import dev.aifactory.ingest.sink.IngestTables;
+import dev.aifactory.schemas.wire.AvroWire;
+import dev.aifactory.telemetry.Usage;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -145,6 +150,55 @@ class SessionClusterEndToEndTest {
     }
     assertThat(differences.size()).as("cards whose newest online vector differs after the kill from an uninterrupted run"
         + " with no late event recorded, of %d; for example %s", cards.size(), differences.stream().limit(3).toList()).isZero();
+
+    assertRedeliveriesChangedNothing();
+  }
+
+  /**
+   * The kill made ingest send silver records again (at least once, as shipped). The features job
+   * must have served each event exactly once (or recorded it as too late), every served vector the window rule over the events
+   * of its card that had arrived before it (the silver table holds each event once), whatever
+   * came twice on the topic.
+   */
+  private static void assertRedeliveriesChangedNothing() {
+    long redelivered = silverTopicIds().values().stream().filter(n -> n > 1).count();
+    assertThat(redelivered).as("silver records ingest sent again after the kill").isPositive();
+
+    FeatureView view = FeatureViews.load("card_activity");
+    // Every silver event is served once, or recorded as too late to keep (see above).
+    Set<String> silverIds = new HashSet<>(expectedSilverIds());
+    read(TableIdentifier.of("gold", "features_late")).forEach(r -> silverIds.remove((String) r.getField("event_id")));
+    await("every event's row in the history", () -> read(FeatureTables.history(view)).stream()
+        .filter(r -> FeatureRow.EVENT.equals(r.getField("row_kind"))).map(r -> r.getField("event_id"))
+        .collect(Collectors.toSet()).containsAll(silverIds), SETTLE);
+    List<Record> served = read(FeatureTables.history(view)).stream()
+        .filter(r -> FeatureRow.EVENT.equals(r.getField("row_kind"))).toList();
+    assertThat(served.stream().map(r -> r.getField("event_id")).toList()).as("one row per event, none for a redelivery")
+        .doesNotHaveDuplicates().hasSize(silverIds.size());
+
+    Map<String, List<FeatureInput>> byCard = SilverEvents.read(view, catalog.loadTable(IngestTables.silver("transactions")), null);
+    Map<String, FeatureInput> byId = new HashMap<>();
+    byCard.values().forEach(events -> events.forEach(e -> byId.put(e.eventId, e)));
+    OfflineVectors offline = new OfflineVectors(view);
+    Map<String, List<Record>> arrivals = served.stream()
+        .sorted(java.util.Comparator.comparing((Record r) -> (java.time.OffsetDateTime) r.getField("emitted_at")))
+        .collect(Collectors.groupingBy(r -> (String) r.getField("entity")));
+    for (List<Record> rows : arrivals.values()) {
+      List<FeatureInput> arrived = new ArrayList<>();
+      for (Record row : rows) {
+        FeatureInput e = byId.get((String) row.getField("event_id"));
+        arrived.add(e);
+        double[] values = view.features().stream().mapToDouble(f -> row.getField(f.name()) == null ? Double.NaN
+            : ((Number) row.getField(f.name())).doubleValue()).toArray();
+        assertThat(values).as("%s served as it arrived", e.eventId).containsExactly(offline.asOf(e.eventTime, e.eventId, arrived));
+      }
+    }
+  }
+
+  /** How many times each event id is on the silver topic (its key). */
+  private static Map<String, Long> silverTopicIds() {
+    return kafka.readAll("silver.transactions").stream()
+        .collect(Collectors.groupingBy(r -> new String(r.key(), java.nio.charset.StandardCharsets.UTF_8), Collectors.counting()));
   }
 
   @Test
@@ -222,12 +276,14 @@ class SessionClusterEndToEndTest {
 
   // --- the jobs ---------------------------------------------------------------------------
 
+  /**
+   * Ingest as it ships: exactly once into Iceberg, at least once onto the silver topic (visible
+   * at once, for real-time scoring), so the kill makes it send silver records again.
+   */
   private static List<String> ingestOptions() {
     return List.of("--kafka.bootstrap.servers", stack.bootstrapServers(),
         "--iceberg.catalog.warehouse", stack.warehouse().toString(),
         "--ingest.starting-offsets", "earliest",
-        "--ingest.kafka.delivery-guarantee", "EXACTLY_ONCE",
-        "--kafka.producer.transaction.timeout.ms", "600000",
         "--flink.execution.checkpointing.interval", "2s");
   }
 
@@ -348,7 +404,7 @@ class SessionClusterEndToEndTest {
   private static Map<String, OnlineOfflineConsistency.OnlineVector> settledOnlineVectors(String job, String group, String topic)
       throws Exception {
     String silver = "silver.transactions";
-    await("silver complete", () -> kafka.readAll(silver).size() == expectedSilverIds().size(), SETTLE);
+    await("silver complete", () -> silverTopicIds().keySet().containsAll(expectedSilverIds()), SETTLE);
     // Past the last record of each partition (a transaction's commit marker sits after it, and a
     // consumer's position stops before markers it has not needed to skip).
     Map<Integer, Long> afterLast = new HashMap<>();

@@ -89,6 +89,19 @@ public final class PaymentsGenerator implements Iterator<GeneratedMessage> {
     return out;
   }
 
+  /**
+   * One genuine transaction of card {@code cardIndex} (modulo the number of cards) at
+   * {@code eventTime}: live traffic for the demo and latency benchmarks, which stamp each payment
+   * with the time they send it.
+   */
+  public GeneratedMessage transactionAt(int cardIndex, long eventTime) {
+    Card card = cards[Math.floorMod(cardIndex, cards.length)];
+    GenericRecord tx = transaction(card, false, eventTime);
+    String eventId = tx.get("event_id").toString();
+    return new GeneratedMessage(transactionTopic, eventId.getBytes(StandardCharsets.UTF_8), AvroWire.singleObject(tx), eventTime,
+        GeneratedMessage.Kind.TRANSACTION, eventId);
+  }
+
   private void produceOne() {
     clock += 1 + (long) (-Math.log(1 - random.nextDouble()) * settings.meanGapMillis());
     double roll = random.nextDouble();

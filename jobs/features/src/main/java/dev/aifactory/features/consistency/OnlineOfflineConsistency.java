@@ -4,7 +4,6 @@ import dev.aifactory.features.definition.FeatureDef;
 import dev.aifactory.features.definition.FeatureView;
 import dev.aifactory.features.model.FeatureInput;
 import dev.aifactory.features.sink.OnlineSchema;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -17,10 +16,7 @@ import java.util.stream.Collectors;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.iceberg.Table;
-import org.apache.iceberg.data.IcebergGenerics;
 import org.apache.iceberg.data.Record;
-import org.apache.iceberg.expressions.Expressions;
-import org.apache.iceberg.io.CloseableIterable;
 
 /**
  * Online/offline consistency, Chronon's way: take what the online topic serves for a sample of
@@ -78,7 +74,7 @@ public final class OnlineOfflineConsistency {
     Collections.sort(entities);
     Collections.shuffle(entities, new Random(seed));
     Set<String> chosen = Set.copyOf(entities.subList(0, Math.min(sample, entities.size())));
-    Map<String, List<FeatureInput>> events = readEvents(view, silver, chosen);
+    Map<String, List<FeatureInput>> events = SilverEvents.read(view, silver, chosen);
 
     OfflineVectors offlineVectors = new OfflineVectors(view);
     Map<String, Long> mismatches = new LinkedHashMap<>();
@@ -100,38 +96,6 @@ public final class OnlineOfflineConsistency {
       }
     }
     return new Report(chosen.size(), mismatches, examples);
-  }
-
-  private static Map<String, List<FeatureInput>> readEvents(FeatureView view, Table silver, Set<String> entities)
-      throws Exception {
-    Map<String, List<FeatureInput>> out = new HashMap<>();
-    var scan = IcebergGenerics.read(silver).where(Expressions.in(view.entity(), entities.toArray()));
-    try (CloseableIterable<Record> rows = scan.build()) {
-      for (Record r : rows) {
-        FeatureInput input = input(view, r);
-        if (input != null) {
-          out.computeIfAbsent(input.entity, k -> new ArrayList<>()).add(input);
-        }
-      }
-    }
-    return out;
-  }
-
-  /** A silver row as the view reads it; null if the view's filter leaves it out. */
-  static FeatureInput input(FeatureView view, Record r) {
-    if (view.filterField() != null) {
-      Object v = r.getField(view.filterField());
-      if (v == null || !view.filterValues().contains(v.toString())) {
-        return null;
-      }
-    }
-    double[] numbers = view.numericFields().stream()
-        .mapToDouble(f -> r.getField(f) == null ? Double.NaN : ((Number) r.getField(f)).doubleValue()).toArray();
-    String[] categories = view.distinctFields().stream()
-        .map(f -> r.getField(f) == null ? null : r.getField(f).toString()).toArray(String[]::new);
-    long time = ((OffsetDateTime) r.getField(view.eventTimeField())).toInstant().toEpochMilli();
-    return new FeatureInput((String) r.getField(view.entity()), String.valueOf(r.getField(view.eventIdField())), time,
-        numbers, categories);
   }
 
   /** A readable summary, one line per feature. */

@@ -21,6 +21,9 @@ public final class OnlineSchema {
     SchemaBuilder.FieldAssembler<Schema> fields = SchemaBuilder.record(view.id()).namespace("dev.aifactory.features")
         .doc("Online features of view " + view.name() + " version " + view.version() + ", keyed by " + view.entity())
         .prop("feature_view_sha256", view.definitionSha256())
+        // The schema catalog's version: each view version is a record of its own (its name
+        // carries the view version), so this is always its first and only schema version.
+        .prop("version", 1)
         .fields()
         .requiredString(view.entity())
         .requiredInt("feature_view_version")

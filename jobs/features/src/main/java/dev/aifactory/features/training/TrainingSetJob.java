@@ -62,8 +62,9 @@ public final class TrainingSetJob {
     if (catalog.tableExists(output)) {
       throw new IllegalStateException(output + " exists: a training set is a record, give the new one another name");
     }
+    List<TableIdentifier> inputs = request.served() == null ? List.of(events, labels, history) : List.of(request.served(), labels);
     Map<String, Long> snapshots = new LinkedHashMap<>();
-    for (TableIdentifier input : List.of(events, labels, history)) {
+    for (TableIdentifier input : inputs) {
       Snapshot current = catalog.loadTable(input).currentSnapshot();
       if (current == null) {
         throw new IllegalStateException(input + " has no data yet");
@@ -78,7 +79,9 @@ public final class TrainingSetJob {
     flink.set(ExecutionOptions.RUNTIME_MODE, RuntimeExecutionMode.BATCH);
     StreamTableEnvironment tables = StreamTableEnvironment.create(StreamExecutionEnvironment.getExecutionEnvironment(flink));
     tables.registerCatalog("ice", new FlinkCatalog("ice", "default", Namespace.empty(), loader, Map.of(), false, -1));
-    tables.executeSql(sql(request, events, labels, history, output, snapshots)).await();
+    tables.executeSql(request.served() == null
+        ? sql(request, events, labels, history, output, snapshots)
+        : servedSql(request, labels, output, snapshots, historySchema)).await();
 
     out.refresh();
     out.updateProperties()
@@ -88,6 +91,7 @@ public final class TrainingSetJob {
         .set(PROPERTY_PREFIX + "input-snapshots", json(snapshots))
         .set(PROPERTY_PREFIX + "range", request.from() + "/" + request.to())
         .set(PROPERTY_PREFIX + "as-of-ingestion", String.valueOf(request.asOfIngestion()))
+        .set(PROPERTY_PREFIX + "vectors", request.served() == null ? "offline" : "served:" + request.served())
         .set(PROPERTY_PREFIX + "created-at", Instant.now().toString())
         .commit();
     return output;
@@ -142,6 +146,35 @@ public final class TrainingSetJob {
         + "  CASE WHEN j.tombstone THEN NULL ELSE j.valid_from END, " + featuresOrNull + "\n"
         + "FROM j LEFT JOIN l ON l.transaction_id = j.event_id\n"
         + "WHERE j.rn = 1";
+  }
+
+  /**
+   * A training set of the vectors actually served: each prediction of {@code served} in the
+   * range (the first, if an event was scored again after a restart), its features taken from the
+   * audit's map by name, joined with its labels. What the model saw, byte for byte.
+   */
+  static String servedSql(TrainingSetRequest r, TableIdentifier labels, TableIdentifier output, Map<String, Long> snapshots,
+      Schema historySchema) {
+    FeatureView view = r.view();
+    String features = view.features().stream()
+        .map(f -> "CAST(p.features['" + f.name().replace("'", "''") + "'] AS "
+            + (historySchema.findField(f.name()).type().equals(Types.LongType.get()) ? "BIGINT" : "DOUBLE") + ")")
+        .collect(Collectors.joining(", "));
+    return "INSERT INTO " + name(output) + "\n"
+        + "WITH p AS (\n"
+        + "  SELECT event_id, entity_id, event_time, feature_valid_from, features,\n"
+        + "    ROW_NUMBER() OVER (PARTITION BY event_id ORDER BY scored_at) AS rn\n"
+        + "  FROM " + name(r.served()) + hint(r.served(), snapshots) + "\n"
+        + "  WHERE event_time >= TO_TIMESTAMP_LTZ(" + r.from().toEpochMilli() + ", 3)"
+        + " AND event_time < TO_TIMESTAMP_LTZ(" + r.to().toEpochMilli() + ", 3)),\n"
+        + "l AS (\n"
+        + "  SELECT transaction_id, MAX(CAST(is_fraud AS INT)) AS fraud\n"
+        + "  FROM " + name(labels) + hint(labels, snapshots) + "\n"
+        + "  GROUP BY transaction_id)\n"
+        + "SELECT p.event_id, p.entity_id, p.event_time, COALESCE(l.fraud, 0) = 1, l.fraud IS NOT NULL,\n"
+        + "  p.feature_valid_from, " + features + "\n"
+        + "FROM p LEFT JOIN l ON l.transaction_id = p.event_id\n"
+        + "WHERE p.rn = 1";
   }
 
   private static String prefixed(String prefix, FeatureView view) {

@@ -1,7 +1,13 @@
 package dev.aifactory.scoring.sink;
 
 import dev.aifactory.common.IcebergTables;
+import dev.aifactory.features.consistency.ServedConsistency;
+import dev.aifactory.features.definition.FeatureView;
 import dev.aifactory.scoring.model.Prediction;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +22,9 @@ import org.apache.iceberg.Schema;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.data.IcebergGenerics;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.types.Types;
 
 /**
@@ -51,6 +60,32 @@ public final class PredictionTable {
 
   public static Table ensureExists(Catalog catalog) {
     return IcebergTables.createIfMissing(catalog, PREDICTIONS, SCHEMA, PartitionSpec.builderFor(SCHEMA).day("event_time").build());
+  }
+
+  /**
+   * The vector each prediction was served with, in the view's feature order (NaN where missing):
+   * the served side of {@code factory consistency --served} and of training sets from served vectors.
+   */
+  public static List<ServedConsistency.Served> served(Table predictions, FeatureView view) {
+    List<String> names = view.features().stream().map(f -> f.name()).toList();
+    List<ServedConsistency.Served> out = new ArrayList<>();
+    try (CloseableIterable<Record> rows = IcebergGenerics.read(predictions).build()) {
+      for (Record r : rows) {
+        Map<?, ?> features = (Map<?, ?>) r.getField("features");
+        Map<String, Object> byName = new HashMap<>();
+        features.forEach((k, v) -> byName.put(k.toString(), v));
+        double[] values = new double[names.size()];
+        for (int i = 0; i < values.length; i++) {
+          Object v = byName.get(names.get(i));
+          values[i] = v == null ? Double.NaN : ((Number) v).doubleValue();
+        }
+        out.add(new ServedConsistency.Served((String) r.getField("event_id"), (String) r.getField("entity_id"),
+            ((OffsetDateTime) r.getField("event_time")).toInstant().toEpochMilli(), values));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out;
   }
 
   /** Predictions as rows of {@link #SCHEMA}. */
