@@ -4,8 +4,6 @@ import dev.aifactory.features.aggregate.Slice;
 import dev.aifactory.features.aggregate.WindowAggregates;
 import dev.aifactory.features.definition.FeatureView;
 import dev.aifactory.features.model.FeatureInput;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.function.LongConsumer;
 import org.apache.flink.api.common.functions.RuntimeContext;
@@ -24,8 +22,9 @@ import org.apache.flink.api.common.typeinfo.Types;
  * <p>State per entity, all bounded by time, not by the number of events:
  * <ul>
  *   <li>fine tiles (one slide) and coarse tiles (an hour) of partial aggregates, map state by start;
- *   <li>the events of each fine tile, for deduplication by event id and the exact head of an
- *       event that arrives behind newer ones;
+ *   <li>the entity's event ids (deduplication), and each event by fine tile and arrival number,
+ *       for the exact head of an event that arrives behind newer ones; both written without
+ *       being read, so a tile's size never enters the cost of an event;
  *   <li>the {@link EntityClock} and the cached {@link WindowBodies}.
  * </ul>
  *
@@ -40,7 +39,8 @@ public final class EntityFeatures {
   private final WindowAggregates aggregates;
   private final MapState<Long, Slice> fineTiles;
   private final MapState<Long, Slice> coarseTiles;
-  private final MapState<Long, List<FeatureInput>> events;
+  private final MapState<String, Long> seen;
+  private final MapState<Long, FeatureInput> events;
   private final ValueState<EntityClock> clock;
   private final ValueState<WindowBodies> bodies;
 
@@ -50,6 +50,7 @@ public final class EntityFeatures {
     this.aggregates = new WindowAggregates(view);
     fineTiles = context.getMapState(fineTilesState());
     coarseTiles = context.getMapState(coarseTilesState());
+    seen = context.getMapState(seenState());
     events = context.getMapState(eventsState());
     clock = context.getState(clockState());
     bodies = context.getState(bodiesState());
@@ -63,8 +64,19 @@ public final class EntityFeatures {
     return new MapStateDescriptor<>("coarse-tiles", Types.LONG, TypeInformation.of(Slice.class));
   }
 
-  public static MapStateDescriptor<Long, List<FeatureInput>> eventsState() {
-    return new MapStateDescriptor<>("events-by-tile", Types.LONG, Types.LIST(TypeInformation.of(FeatureInput.class)));
+  /** Event id to event time, for every event the entity holds. */
+  public static MapStateDescriptor<String, Long> seenState() {
+    return new MapStateDescriptor<>("event-ids", Types.STRING, Types.LONG);
+  }
+
+  /** Each event, by {@link #eventKey}: its fine tile and its arrival number in that tile. */
+  public static MapStateDescriptor<Long, FeatureInput> eventsState() {
+    return new MapStateDescriptor<>("events", Types.LONG, TypeInformation.of(FeatureInput.class));
+  }
+
+  /** The fine tile's index in the high 32 bits, the event's arrival number in the tile (its count before it) in the low. */
+  private long eventKey(long fineStart, long arrival) {
+    return Math.floorDiv(fineStart, tiling.fine()) << 32 | arrival;
   }
 
   public static ValueStateDescriptor<EntityClock> clockState() {
@@ -93,25 +105,19 @@ public final class EntityFeatures {
    * redelivery). {@code timers} receives the emission and cleanup times of tiles it creates.
    */
   public boolean add(FeatureInput e, LongConsumer timers) throws Exception {
+    if (seen.contains(e.eventId)) {
+      return false;
+    }
+    seen.put(e.eventId, e.eventTime);
     long fine = tiling.fine();
     long fineStart = Tiling.floor(e.eventTime, fine);
-    List<FeatureInput> held = events.get(fineStart);
-    if (held != null) {
-      for (FeatureInput x : held) {
-        if (x.eventId.equals(e.eventId)) {
-          return false;
-        }
-      }
-    }
-    List<FeatureInput> updated = held == null ? new ArrayList<>(1) : new ArrayList<>(held);
-    updated.add(e);
-    events.put(fineStart, updated);
-
     EntityClock c = clock.value();
     if (c == null) {
       c = new EntityClock();
     }
-    if (addToTile(fineTiles, fineStart, e)) {
+    Slice fineTile = fineTiles.get(fineStart);
+    if (fineTile == null) {
+      fineTile = emptySlice();
       c.fineTiles++;
       timers.accept(tiling.cleanupTime(fineStart));
       timers.accept(fineStart + tiling.ttl() + fine); // the TTL check, if nothing newer comes
@@ -121,6 +127,9 @@ public final class EntityFeatures {
         }
       }
     }
+    events.put(eventKey(fineStart, fineTile.count), e);
+    fineTile.add(e);
+    fineTiles.put(fineStart, fineTile);
     long coarseStart = Tiling.floor(e.eventTime, Tiling.COARSE_MILLIS);
     if (addToTile(coarseTiles, coarseStart, e)) {
       c.coarseTiles++;
@@ -252,14 +261,13 @@ public final class EntityFeatures {
         }
       }
     }
-    List<FeatureInput> raw = events.get(fineStart);
-    if (raw != null) {
-      for (FeatureInput x : raw) {
-        if (x.eventTime < t || x.eventTime == t && (eventId == null || eventId.equals(x.eventId))) {
-          exact.add(x);
-          if (x.eventTime < t) {
-            newestBefore = Math.max(newestBefore, x.eventTime);
-          }
+    Slice tile = fineTiles.get(fineStart);
+    for (long arrival = 0; tile != null && arrival < tile.count; arrival++) {
+      FeatureInput x = events.get(eventKey(fineStart, arrival));
+      if (x.eventTime < t || x.eventTime == t && (eventId == null || eventId.equals(x.eventId))) {
+        exact.add(x);
+        if (x.eventTime < t) {
+          newestBefore = Math.max(newestBefore, x.eventTime);
         }
       }
     }
@@ -298,9 +306,17 @@ public final class EntityFeatures {
     if (c == null) {
       return true;
     }
-    if (fineTiles.contains(start)) {
+    Slice tile = fineTiles.get(start);
+    if (tile != null) {
+      for (long arrival = 0; arrival < tile.count; arrival++) {
+        long key = eventKey(start, arrival);
+        FeatureInput e = events.get(key);
+        if (e != null) {
+          seen.remove(e.eventId);
+          events.remove(key);
+        }
+      }
       fineTiles.remove(start);
-      events.remove(start);
       c.fineTiles--;
     }
     if (Math.floorMod(start, Tiling.COARSE_MILLIS) == 0 && coarseTiles.contains(start)) {
@@ -311,6 +327,7 @@ public final class EntityFeatures {
       fineTiles.clear();
       coarseTiles.clear();
       events.clear();
+      seen.clear();
       bodies.clear();
       clock.clear();
       return true;
