@@ -100,6 +100,11 @@ public final class EntityFeatures {
     clock.update(c);
   }
 
+  /** Whether the entity holds an event with this id. */
+  public boolean holds(String eventId) throws Exception {
+    return seen.contains(eventId);
+  }
+
   /**
    * Adds an event; false, changing nothing, if the entity already holds an event with its id (a
    * redelivery). {@code timers} receives the emission and cleanup times of tiles it creates.

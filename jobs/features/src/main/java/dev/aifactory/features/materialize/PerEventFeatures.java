@@ -95,6 +95,10 @@ public final class PerEventFeatures extends KeyedProcessFunction<String, Feature
     long watermark = ctx.timerService().currentWatermark();
     // Before the first watermark it is Long.MIN_VALUE: nothing is late yet (and no underflow).
     if (watermark != Long.MIN_VALUE && e.eventTime < watermark - tiling.lateness()) {
+      if (state.holds(e.eventId)) {
+        duplicates.inc(); // a late copy of an event already served: a redelivery, not a loss
+        return;
+      }
       late.inc();
       ctx.output(DROPPED, new DroppedEvent(DroppedEvent.LATE, "older than the watermark less " + tiling.lateness()
           + " ms: the tiles it needs may be gone", e.entity, e.eventId, e.eventTime, watermark, System.currentTimeMillis()));

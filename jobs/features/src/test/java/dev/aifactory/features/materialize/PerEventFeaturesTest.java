@@ -109,6 +109,21 @@ class PerEventFeaturesTest {
   }
 
   @Test
+  void aRedeliveryBehindTheWatermarkIsADuplicateNotALateEvent() throws Exception {
+    try (var h = opened(TestViews.cardView("2min"))) {
+      FeatureInput served = event("c1", 10 * MIN, 5, "m1");
+      send(h, served);
+      h.processWatermark(30 * MIN);
+      send(h, served); // ingest sent it again after a restart, long after it was served
+      send(h, event("c1", 10 * MIN + 1, 6, "m1")); // a new event that late is too late
+      assertThat(eventRows(h)).hasSize(1);
+      var dropped = h.getSideOutput(PerEventFeatures.DROPPED);
+      assertThat(dropped).as("only the new event is recorded as too late").hasSize(1);
+      assertThat(dropped.peek().getValue().eventId).isEqualTo("c1@600001");
+    }
+  }
+
+  @Test
   void anEventBehindNewerOnesGetsItsOwnVectorAndTheNewestRowIsCorrected() throws Exception {
     try (var h = opened(TestViews.cardView("10min"))) {
       send(h, event("c1", 10 * MIN, 5, "m1"));
