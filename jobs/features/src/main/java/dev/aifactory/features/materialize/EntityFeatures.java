@@ -1,6 +1,7 @@
 package dev.aifactory.features.materialize;
 
 import dev.aifactory.features.aggregate.Slice;
+import dev.aifactory.features.aggregate.SliceSerializer;
 import dev.aifactory.features.aggregate.WindowAggregates;
 import dev.aifactory.features.definition.FeatureView;
 import dev.aifactory.features.model.FeatureInput;
@@ -13,6 +14,7 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.common.typeutils.base.LongSerializer;
 
 /**
  * One entity's feature state in Flink keyed state (the current key), and the two things done
@@ -57,11 +59,11 @@ public final class EntityFeatures {
   }
 
   public static MapStateDescriptor<Long, Slice> fineTilesState() {
-    return new MapStateDescriptor<>("fine-tiles", Types.LONG, TypeInformation.of(Slice.class));
+    return new MapStateDescriptor<>("fine-tiles", LongSerializer.INSTANCE, SliceSerializer.INSTANCE);
   }
 
   public static MapStateDescriptor<Long, Slice> coarseTilesState() {
-    return new MapStateDescriptor<>("coarse-tiles", Types.LONG, TypeInformation.of(Slice.class));
+    return new MapStateDescriptor<>("coarse-tiles", LongSerializer.INSTANCE, SliceSerializer.INSTANCE);
   }
 
   /** Event id to event time, for every event the entity holds. */
@@ -84,7 +86,7 @@ public final class EntityFeatures {
   }
 
   public static ValueStateDescriptor<WindowBodies> bodiesState() {
-    return new ValueStateDescriptor<>("window-bodies", TypeInformation.of(WindowBodies.class));
+    return new ValueStateDescriptor<>("window-bodies", WindowBodiesSerializer.INSTANCE);
   }
 
   public Tiling tiling() {
