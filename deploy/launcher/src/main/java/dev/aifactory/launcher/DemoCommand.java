@@ -131,8 +131,8 @@ final class DemoCommand implements Callable<Integer> {
         if (ingested && ingestSeconds == 0) {
           ingestSeconds = (System.nanoTime() - started) / 1e9;
         }
-        // Features keep coming while windows close; the stream has ended when two checkpoints
-        // in a row added no row (the newest slices wait for event time that never comes).
+        // Feature rows keep coming while ingest delivers and windows decay; the stream has ended
+        // when ten polls in a row saw no new committed row.
         unchanged = rows == featureRows ? unchanged + 1 : 0;
         featureRows = rows;
         if (ingested && rows > 0 && unchanged >= 10) {
@@ -185,8 +185,8 @@ final class DemoCommand implements Callable<Integer> {
     }
     System.out.printf("features (%s)  %,d history rows for %,d cards (%,d tombstones); online topic features.%s%n",
         view.id(), rows, entities.size(), tombstones, view.entity());
-    System.out.printf("feature freshness    p50 %s, p99 %s (event time to emitted row: the demo replays payments"
-        + " from January 2026, so this is their age; at a live input rate it is the slide plus the watermark delay)%n",
+    System.out.printf("feature freshness    p50 %s, p99 %s (event time to the event's own row: the replayed payments"
+        + " are from January 2026, so this is their age; the live payments below are timed from their send)%n",
         age(freshness.get("freshnessMs_median")), age(freshness.get("freshnessMs_p99")));
   }
 
