@@ -188,7 +188,9 @@ final class ScoringDemo {
     latencies.sort(null);
     long scored = latencies.size();
     System.out.println("=== scoring ===");
-    System.out.printf("scored               %,d of %,d transactions, each as it was read%n", scored, transactions);
+    System.out.printf("scored               %,d of %,d transactions, each as it was read; %,d unscored (too late to"
+        + " keep, or unreadable: gold.scoring_unscored)%n", scored, transactions,
+        CommittedRows.fromSummary(catalog, PredictionTable.UNSCORED));
     System.out.printf("scores/s             %,.0f over %.1f s (job start to the last commit, 2 s checkpoints)%n", scored / seconds, seconds);
     System.out.printf("decisions            %s%n", decisions);
     System.out.printf("models               %s on %s%n", models, provider);
