@@ -150,7 +150,9 @@ final class DemoCommand implements Callable<Integer> {
       job.cancel().get();
       cpu.close();
       System.out.println();
-      printSummary(catalog, events, ingestSeconds);
+      if (!printSummary(catalog, events, ingestSeconds)) {
+        return 1; // the check printed MISMATCH: the demo fails, as its checks must
+      }
       printFeatures(catalog, view, lastFreshness);
       if (!skipScoring) {
         return new ScoringDemo(kafka, dir, catalog, uiPort, parallelism).run(view, deadline);
@@ -194,7 +196,8 @@ final class DemoCommand implements Callable<Integer> {
     return CommittedRows.of(catalog, id);
   }
 
-  private static void printSummary(Catalog catalog, int recordsIn, double seconds) throws IOException {
+  /** Prints the ingest summary; false if its check (every record in bronze or undecodable) does not hold. */
+  private static boolean printSummary(Catalog catalog, int recordsIn, double seconds) throws IOException {
     long bronze = committed(catalog, IngestTables.bronze("transactions")) + committed(catalog, IngestTables.bronze("labels"));
     long silver = committed(catalog, IngestTables.silver("transactions")) + committed(catalog, IngestTables.silver("labels"));
     Map<String, Long> byReason = new TreeMap<>();
@@ -220,9 +223,11 @@ final class DemoCommand implements Callable<Integer> {
     byReason.forEach((reason, n) -> System.out.printf("  %-40s %,d%n", reason, n));
     System.out.printf("transaction schemas  %s%n", versions);
     System.out.printf("bronze columns       %d (evolved from v1 to v3)%n", bronzeTx.schema().columns().size());
-    System.out.printf("check: in = bronze + undecodable  %s%n", recordsIn == bronze + undecodable ? "OK" : "MISMATCH");
+    boolean holds = recordsIn == bronze + undecodable;
+    System.out.printf("check: in = bronze + undecodable  %s%n", holds ? "OK" : "MISMATCH");
     System.out.printf("throughput           %,.0f records/s over %.1f s (job submission to the last commit,"
         + " 2 s checkpoints)%n", recordsIn / seconds, seconds);
+    return holds;
   }
 
   private static void deleteRecursively(Path path) throws IOException {
