@@ -10,6 +10,7 @@ import org.apache.avro.Schema;
 import org.apache.avro.SchemaCompatibility;
 import org.apache.avro.SchemaCompatibility.Incompatibility;
 import org.apache.avro.SchemaCompatibility.SchemaIncompatibilityType;
+import org.apache.avro.SystemLimitException;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericRecord;
@@ -25,17 +26,31 @@ import org.apache.avro.io.DecoderFactory;
  * <p>Per writer schema, the compatibility verdict and both datum readers are computed once and
  * cached, so the hot path is a map lookup and one Avro decode. Not thread-safe for decoding
  * (Avro's decoders are reused); use one instance per task.
+ *
+ * <p>Decoding is bounded by {@link DecodeLimits}: an oversized message is refused unread, and a
+ * declared length beyond the cap fails before Avro allocates for it. No input can make this throw
+ * anything but {@link UndecodableException}, and none can exhaust memory or the stack.
  */
 public final class PayloadDecoder {
 
   private final WireFormat format;
   private final Schema contract;
+  private final DecodeLimits limits;
   private final Map<Long, Plan> plans = new ConcurrentHashMap<>();
   private BinaryDecoder reusableDecoder;
 
   public PayloadDecoder(WireFormat format, Schema contract) {
+    this(format, contract, DecodeLimits.DEFAULTS);
+  }
+
+  public PayloadDecoder(WireFormat format, Schema contract, DecodeLimits limits) {
     this.format = format;
     this.contract = contract;
+    this.limits = limits.install();
+    if (!limits.enforcedByAvro()) {
+      throw new IllegalStateException("Avro does not enforce the decode limit of " + limits.maxPayloadBytes()
+          + " bytes (org.apache.avro.limits.*); refusing to decode unbounded input");
+    }
   }
 
   public Schema contract() {
@@ -44,16 +59,27 @@ public final class PayloadDecoder {
 
   /** Decodes the body with its writer schema: every field the producer wrote, in its own type. */
   public Decoded decodeAsWritten(byte[] message) throws UndecodableException {
+    checkSize(message);
     Framed framed = format.frame(message);
     Plan plan = planFor(framed.writer());
-    return new Decoded(framed.writer(), read(plan.asWritten, message, framed.bodyOffset()), plan.writerIsContract);
+    return new Decoded(framed.writer(), read(plan.asWritten, message, framed.bodyOffset()), plan.writerIsContract,
+        plan.unmappedFields);
   }
 
   /** Decodes the body resolved to the contract: defaults filled in, types promoted, aliases applied. */
   public Decoded decodeAsContract(byte[] message) throws UndecodableException {
+    checkSize(message);
     Framed framed = format.frame(message);
     Plan plan = planFor(framed.writer());
-    return new Decoded(framed.writer(), read(plan.asContract, message, framed.bodyOffset()), plan.writerIsContract);
+    return new Decoded(framed.writer(), read(plan.asContract, message, framed.bodyOffset()), plan.writerIsContract,
+        plan.unmappedFields);
+  }
+
+  private void checkSize(byte[] message) throws UndecodableException {
+    if (message.length > limits.maxPayloadBytes()) {
+      throw new UndecodableException(UndecodableReason.PAYLOAD_TOO_LARGE,
+          message.length + " bytes, the cap is " + limits.maxPayloadBytes());
+    }
   }
 
   private Plan planFor(WriterSchema writer) throws UndecodableException {
@@ -79,21 +105,30 @@ public final class PayloadDecoder {
             "trailing bytes after the record (" + (message.length - offset) + " byte body)");
       }
       return record;
+    } catch (SystemLimitException e) {
+      throw new UndecodableException(UndecodableReason.LENGTH_LIMIT_EXCEEDED, e.getMessage(), e);
     } catch (IOException | AvroRuntimeException | IndexOutOfBoundsException | NegativeArraySizeException
-        | ClassCastException | OutOfMemoryError e) {
+        | ClassCastException e) {
       // Avro reports corrupt input through several exception types (EOF, malformed length,
-      // bad union index, an absurd length); all mean the same thing for us.
+      // bad union index); all mean the same thing for us.
       throw new UndecodableException(UndecodableReason.CORRUPT_PAYLOAD,
           e.getClass().getSimpleName() + ": " + e.getMessage(), e);
+    } catch (StackOverflowError e) {
+      // Only a recursive writer schema can nest this deep; the frames are unwound by now, so the
+      // thread is healthy again. (OutOfMemoryError is never caught: the limits prevent it.)
+      throw new UndecodableException(UndecodableReason.NESTING_TOO_DEEP,
+          "the body nests deeper than the decoder's stack (" + (message.length - offset) + " byte body)");
     }
   }
 
   /**
    * A message decoded, with the schema it was written with. {@code writerIsContract}: the writer
    * schema is the contract itself, so the record is both as written and as the contract reads it
-   * (one decode serves bronze and silver).
+   * (one decode serves bronze and silver). {@code unmappedFields}: fields of the writer that no
+   * contract field reads, by name or alias (a rename the contract does not know); their values are
+   * in the record as written only, and the contract's side holds its default instead.
    */
-  public record Decoded(WriterSchema writer, GenericRecord record, boolean writerIsContract) {}
+  public record Decoded(WriterSchema writer, GenericRecord record, boolean writerIsContract, List<String> unmappedFields) {}
 
   /** What we know about one writer schema: compatible or not, and the readers to use. */
   private static final class Plan {
@@ -101,12 +136,27 @@ public final class PayloadDecoder {
     final GenericDatumReader<GenericRecord> asWritten;
     final GenericDatumReader<GenericRecord> asContract;
     final boolean writerIsContract;
+    final List<String> unmappedFields;
 
     private Plan(UndecodableException incompatibility, Schema writer, Schema contract) {
       this.incompatibility = incompatibility;
       this.asWritten = incompatibility == null ? new Utf8DatumReader(writer, writer) : null;
       this.asContract = incompatibility == null ? new Utf8DatumReader(writer, contract) : null;
       this.writerIsContract = writer.equals(contract);
+      this.unmappedFields = unmapped(writer, contract);
+    }
+
+    /** Top-level writer fields that resolution to the contract skips (matched by name or reader alias). */
+    private static List<String> unmapped(Schema writer, Schema contract) {
+      if (writer.getType() != Schema.Type.RECORD || contract.getType() != Schema.Type.RECORD) {
+        return List.of();
+      }
+      java.util.Set<String> read = new java.util.HashSet<>();
+      for (Schema.Field f : contract.getFields()) {
+        read.add(f.name());
+        read.addAll(f.aliases());
+      }
+      return writer.getFields().stream().map(Schema.Field::name).filter(n -> !read.contains(n)).toList();
     }
 
     static Plan of(Schema writer, Schema contract) {

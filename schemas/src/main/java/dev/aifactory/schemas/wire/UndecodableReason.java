@@ -17,5 +17,11 @@ public enum UndecodableReason {
   /** The writer schema cannot be read as the contract: a type changed incompatibly. */
   INCOMPATIBLE_SCHEMA,
   /** The writer schema lacks a field the contract requires and has no default for. */
-  MISSING_REQUIRED_FIELD
+  MISSING_REQUIRED_FIELD,
+  /** The message is larger than the configured payload cap; it was not decoded. */
+  PAYLOAD_TOO_LARGE,
+  /** A string, bytes field or collection declares more than the cap allows (a length bomb). */
+  LENGTH_LIMIT_EXCEEDED,
+  /** The body nests deeper than the decoder's stack can follow (a recursive writer schema). */
+  NESTING_TOO_DEEP
 }

@@ -91,10 +91,80 @@ class PayloadDecoderTest {
     byte[] trailing = Arrays.copyOf(good, good.length + 3);
     assertReason(trailing, UndecodableReason.CORRUPT_PAYLOAD);
 
-    byte[] hugeLength = good.clone();
-    hugeLength[10] = (byte) 0xFF; // the event_id length varint becomes absurd
-    hugeLength[11] = (byte) 0xFF;
-    assertReason(hugeLength, UndecodableReason.CORRUPT_PAYLOAD);
+  }
+
+  @Test
+  void writerFieldsTheContractCannotMapAreNamed() throws Exception {
+    // The writer renamed geo_country, with an alias only the writer knows (Avro resolves by the
+    // reader's aliases): the contract reads its default, and the decoder says which field it lost.
+    Schema renamed = new Schema.Parser().parse(V3.toString().replace("{\"name\":\"geo_country\",",
+        "{\"name\":\"country_code\",\"aliases\":[\"geo_country\"],"));
+    GenericRecord r = new GenericData.Record(renamed);
+    v1Record().getSchema().getFields().forEach(f -> r.put(f.name(), v1Record().get(f.name())));
+    r.put("amount", 12.5);
+    r.put("country_code", "FR");
+    PayloadDecoder plain = new PayloadDecoder(new PlainAvroFormat(renamed), V3);
+    PayloadDecoder.Decoded decoded = plain.decodeAsContract(body(r));
+    assertThat(decoded.record().get("geo_country")).isNull();
+    assertThat(decoded.unmappedFields()).containsExactly("country_code");
+    assertThat(decoder.decodeAsContract(singleObject(v1Record())).unmappedFields()).isEmpty();
+  }
+
+  @Test
+  void lengthBombsAreRefusedBeforeAvroAllocates() throws Exception {
+    // Each message is a few bytes declaring a string, byte array or array of about 1 GB. Without
+    // the limits Avro allocates the declared size first (an OutOfMemoryError in a task manager).
+    Schema bytesAndArray = new Schema.Parser().parse("""
+        {"type":"record","name":"Blob","fields":[{"name":"b","type":"bytes"},
+         {"name":"xs","type":{"type":"array","items":"long"}}]}""");
+    PayloadDecoder strings = new PayloadDecoder(new PlainAvroFormat(V1), V3, new DecodeLimits(4096));
+    PayloadDecoder blobs = new PayloadDecoder(new PlainAvroFormat(bytesAndArray), bytesAndArray, new DecodeLimits(4096));
+    byte[] gigabyte = varint(1L << 30);
+
+    assertReason(strings, concat(gigabyte, new byte[] {65, 66}), UndecodableReason.LENGTH_LIMIT_EXCEEDED);
+    assertReason(blobs, concat(gigabyte, new byte[] {1}), UndecodableReason.LENGTH_LIMIT_EXCEEDED);
+    assertReason(blobs, concat(new byte[] {0}, gigabyte, new byte[] {2, 0}), UndecodableReason.LENGTH_LIMIT_EXCEEDED);
+    assertReason(strings, new byte[4097], UndecodableReason.PAYLOAD_TOO_LARGE);
+  }
+
+  @Test
+  void aRecursiveWriterNestedTooDeepIsRefusedNotFatal() {
+    // The writer adds a recursive field the contract does not have. Resolving to the contract skips
+    // it without recursion, but bronze reads it as written: 200,000 levels cost 200 KB of payload
+    // and overflow any default thread stack.
+    Schema recursive = new Schema.Parser().parse(V1.toString().replace("\"fields\":[",
+        "\"fields\":[{\"name\":\"tree\",\"type\":{\"type\":\"record\",\"name\":\"Node\","
+            + "\"fields\":[{\"name\":\"child\",\"type\":[\"null\",\"Node\"]}]}},"));
+    PayloadDecoder deep = new PayloadDecoder(new PlainAvroFormat(recursive), V3);
+    byte[] body = new byte[200_001];
+    Arrays.fill(body, 0, 200_000, (byte) 2); // union branch 1 (zig-zag 2): one more Node
+    assertThatThrownBy(() -> deep.decodeAsWritten(body))
+        .isInstanceOfSatisfying(UndecodableException.class,
+            e -> assertThat(e.reason()).isEqualTo(UndecodableReason.NESTING_TOO_DEEP));
+  }
+
+  private static byte[] varint(long n) {
+    long zigzag = n << 1;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    while ((zigzag & ~0x7FL) != 0) {
+      out.write((int) ((zigzag & 0x7F) | 0x80));
+      zigzag >>>= 7;
+    }
+    out.write((int) zigzag);
+    return out.toByteArray();
+  }
+
+  private static byte[] concat(byte[]... parts) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    for (byte[] p : parts) {
+      out.writeBytes(p);
+    }
+    return out.toByteArray();
+  }
+
+  private static void assertReason(PayloadDecoder decoder, byte[] message, UndecodableReason expected) {
+    assertThatThrownBy(() -> decoder.decodeAsContract(message))
+        .isInstanceOfSatisfying(UndecodableException.class, e -> assertThat(e.reason()).isEqualTo(expected));
   }
 
   @Test
