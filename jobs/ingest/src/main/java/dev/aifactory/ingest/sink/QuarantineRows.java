@@ -25,10 +25,14 @@ public final class QuarantineRows implements DynamicRecordGenerator<Quarantined>
       Types.NestedField.required(7, "offset", Types.LongType.get()),
       Types.NestedField.optional(8, "kafka_timestamp", Types.TimestampType.withZone()),
       Types.NestedField.optional(9, "key", Types.BinaryType.get()),
-      Types.NestedField.optional(10, "payload", Types.BinaryType.get(), "The original message bytes"),
+      Types.NestedField.optional(10, "payload", Types.BinaryType.get(),
+          "The original message bytes, cut at ingest.quarantine.max-original-bytes (see original_length)"),
       Types.NestedField.optional(11, "schema_ref", Types.StringType.get()),
       Types.NestedField.optional(12, "event_id", Types.StringType.get()),
-      Types.NestedField.required(13, "quarantined_at", Types.TimestampType.withZone()));
+      Types.NestedField.required(13, "quarantined_at", Types.TimestampType.withZone()),
+      Types.NestedField.optional(14, "original_length", Types.IntegerType.get(), "Length in bytes of the whole original message"),
+      Types.NestedField.optional(15, "original_sha256", Types.StringType.get(),
+          "SHA-256 (hex) of the whole original message: with topic, partition and offset, finds and verifies it in the source"));
 
   static final PartitionSpec SPEC = PartitionSpec.builderFor(SCHEMA).day("quarantined_at").identity("stage").build();
 
@@ -37,7 +41,7 @@ public final class QuarantineRows implements DynamicRecordGenerator<Quarantined>
     GenericRowData row = GenericRowData.of(
         str(q.domain), str(q.stage), str(q.reason), str(q.detail), str(q.topic), q.partition, q.offset,
         TimestampData.fromEpochMillis(q.kafkaTimestamp), q.key, q.payload, str(q.schemaRef), str(q.eventId),
-        TimestampData.fromEpochMillis(q.quarantinedAt));
+        TimestampData.fromEpochMillis(q.quarantinedAt), q.originalLength, str(q.originalSha256));
     EvolvingCollector.collect(out, new DynamicRecord(IngestTables.QUARANTINE, "main", SCHEMA, row, SPEC));
   }
 

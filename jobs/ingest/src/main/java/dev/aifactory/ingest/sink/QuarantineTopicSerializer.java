@@ -47,6 +47,8 @@ public final class QuarantineTopicSerializer implements KafkaRecordSerialization
     r.put("schema_ref", q.schemaRef);
     r.put("event_id", q.eventId);
     r.put("quarantined_at", q.quarantinedAt);
+    r.put("original_length", q.originalLength);
+    r.put("original_sha256", q.originalSha256);
     return new ProducerRecord<>(topic, null, q.quarantinedAt, q.key, AvroWire.singleObject(r));
   }
 }
