@@ -154,7 +154,7 @@ public final class IngestBenchmark {
         + "  event_id STRING NOT NULL, card_id STRING NOT NULL, merchant_id STRING, amount DOUBLE NOT NULL,\n"
         + "  currency STRING NOT NULL, event_time TIMESTAMP(3) NOT NULL, channel STRING, geo_country STRING,\n"
         + "  geo_lat DOUBLE, geo_lon DOUBLE, ip_address STRING, device_id STRING,\n"
-        + "  `_topic` STRING NOT NULL METADATA FROM 'topic' VIRTUAL, `_partition` INT NOT NULL METADATA FROM 'partition' VIRTUAL,\n"
+        + "  `_topic` STRING NOT NULL METADATA FROM 'topic' VIRTUAL, `_kafka_partition` INT NOT NULL METADATA FROM 'partition' VIRTUAL,\n"
         + "  `_offset` BIGINT NOT NULL METADATA FROM 'offset' VIRTUAL,\n"
         + "  `_kafka_timestamp` TIMESTAMP_LTZ(3) METADATA FROM 'timestamp' VIRTUAL,\n"
         + "  proc AS PROCTIME()\n"
@@ -167,11 +167,11 @@ public final class IngestBenchmark {
     if (passthroughOnly) {
       // The ceiling: the payload and the Kafka coordinates into an unpartitioned table.
       tables.executeSql("CREATE DATABASE IF NOT EXISTS ice.bronze");
-      tables.executeSql("CREATE TABLE ice.bronze.transactions (`_topic` STRING, `_partition` INT, `_offset` BIGINT,"
+      tables.executeSql("CREATE TABLE ice.bronze.transactions (`_topic` STRING, `_kafka_partition` INT, `_offset` BIGINT,"
           + " `_kafka_timestamp` TIMESTAMP_LTZ(3), event_id STRING, card_id STRING, merchant_id STRING, amount DOUBLE,"
           + " currency STRING, event_time TIMESTAMP_LTZ(3), channel STRING, geo_country STRING, geo_lat DOUBLE,"
           + " geo_lon DOUBLE, ip_address STRING, device_id STRING)");
-      set.addInsertSql("INSERT INTO ice.bronze.transactions SELECT `_topic`, `_partition`, `_offset`, `_kafka_timestamp`, "
+      set.addInsertSql("INSERT INTO ice.bronze.transactions SELECT `_topic`, `_kafka_partition`, `_offset`, `_kafka_timestamp`, "
           + data + " FROM raw_tx");
     } else {
       // The same outputs as the ingest job: its bronze and silver tables, with the same
@@ -181,11 +181,11 @@ public final class IngestBenchmark {
       createSameTablesAsTheIngestJob(warehouse);
       Schema writer = transactionV3();
       long fingerprint = SchemaNormalization.parsingFingerprint64(writer);
-      set.addInsertSql("INSERT INTO ice.bronze.transactions SELECT `_topic`, `_partition`, `_offset`, `_kafka_timestamp`,"
+      set.addInsertSql("INSERT INTO ice.bronze.transactions SELECT `_topic`, `_kafka_partition`, `_offset`, `_kafka_timestamp`,"
           + " `_key`, 'plain:" + Long.toHexString(fingerprint) + "', CAST(" + fingerprint + " AS BIGINT), 3,"
-          + " CURRENT_TIMESTAMP, " + data + " FROM raw_tx");
-      set.addInsertSql("INSERT INTO ice.silver.transactions SELECT `_topic`, `_partition`, `_offset`, `_kafka_timestamp`,"
-          + " 3, CURRENT_TIMESTAMP, " + data + " FROM (\n"
+          + " CURRENT_TIMESTAMP, CAST(NULL AS STRING), " + data + " FROM raw_tx");
+      set.addInsertSql("INSERT INTO ice.silver.transactions SELECT `_topic`, `_kafka_partition`, `_offset`, `_kafka_timestamp`,"
+          + " 3, CURRENT_TIMESTAMP, CAST(NULL AS STRING), " + data + " FROM (\n"
           + "  SELECT *, ROW_NUMBER() OVER (PARTITION BY event_id ORDER BY proc ASC) AS rn FROM raw_tx) WHERE rn = 1");
     }
     long start = System.nanoTime();

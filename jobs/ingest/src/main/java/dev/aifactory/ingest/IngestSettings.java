@@ -3,6 +3,7 @@ package dev.aifactory.ingest;
 import dev.aifactory.common.JobConfig;
 import dev.aifactory.ingest.domain.DomainSpec;
 import dev.aifactory.ingest.domain.DomainSpecs;
+import dev.aifactory.schemas.wire.DecodeLimits;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.List;
@@ -22,6 +23,11 @@ import java.util.List;
  * @param usageTopic where records ingested per domain and dq window are metered for the cost
  *     job (Avro {@code Usage}); blank for none
  * @param team the team metering records are labelled with
+ * @param maxPayloadBytes the largest raw message decoded; larger ones are quarantined
+ *     ({@code PAYLOAD_TOO_LARGE}), and no field inside a message may declare more bytes or items
+ * @param maxQuarantineOriginalBytes how much of a quarantined message (and of its key) is kept in
+ *     quarantine, which also keeps its full length and SHA-256; keeps every quarantine record far
+ *     below a Kafka producer's {@code max.request.size}
  */
 public record IngestSettings(
     List<DomainSpec> domains,
@@ -33,7 +39,12 @@ public record IngestSettings(
     String quarantineTopic,
     String silverTopicPrefix,
     String usageTopic,
-    String team) implements Serializable {
+    String team,
+    int maxPayloadBytes,
+    int maxQuarantineOriginalBytes) implements Serializable {
+
+  public static final int DEFAULT_MAX_PAYLOAD_BYTES = 512 * 1024;
+  public static final int DEFAULT_MAX_QUARANTINE_ORIGINAL_BYTES = 64 * 1024;
 
   public static IngestSettings from(JobConfig config) {
     String registry = config.get("schema.registry.url", "");
@@ -47,7 +58,13 @@ public record IngestSettings(
         config.get("ingest.quarantine.topic", "ingest.quarantine"),
         config.get("ingest.silver.topic-prefix", "silver."),
         config.get("ingest.usage.topic", ""),
-        config.get("ingest.team", "data"));
+        config.get("ingest.team", "data"),
+        config.getInt("ingest.decode.max-payload-bytes", DEFAULT_MAX_PAYLOAD_BYTES),
+        config.getInt("ingest.quarantine.max-original-bytes", DEFAULT_MAX_QUARANTINE_ORIGINAL_BYTES));
+  }
+
+  public DecodeLimits decodeLimits() {
+    return new DecodeLimits(maxPayloadBytes);
   }
 
   public DomainSpec domain(String name) {

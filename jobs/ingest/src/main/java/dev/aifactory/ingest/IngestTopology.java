@@ -12,7 +12,6 @@ import dev.aifactory.ingest.model.Quarantined;
 import dev.aifactory.ingest.sink.IngestSinks;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
-import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
 import org.apache.flink.streaming.api.windowing.assigners.TumblingProcessingTimeWindows;
 
 /**
@@ -23,7 +22,8 @@ import org.apache.flink.streaming.api.windowing.assigners.TumblingProcessingTime
  *                                                 └─ decoded ─┬─ bronze      │
  *                                                             ├─ rule violators ─┴─ quarantine
  *                                                             ├─ valid ─ dedup ─ silver
- *                                                             ├─ dq windows ─ dq
+ *                                                             │          └─ conflicting duplicates ─ quarantine
+ *                                                             ├─ dq windows (ingest time) ─ dq
  *                                                             └─ records per domain ─ metering
  * </pre>
  *
@@ -49,24 +49,31 @@ public final class IngestTopology {
 
     sinks.bronze(timed);
 
+    int maxOriginal = settings.maxQuarantineOriginalBytes();
     DataStream<Quarantined> violators = timed
         .filter(r -> !r.passedQuality()).uid("rule-violators").name("rule violators")
-        .map(r -> Quarantined.ruleViolation(r, System.currentTimeMillis())).uid("to-quarantine").name("to quarantine");
-    sinks.quarantine(timed.getSideOutput(SplitUndecodable.UNDECODABLE).union(violators));
+        .map(r -> Quarantined.ruleViolation(r, System.currentTimeMillis(), maxOriginal))
+        .uid("to-quarantine").name("to quarantine");
 
-    DataStream<Accepted> firstSeen = timed
+    SingleOutputStreamOperator<Accepted> firstSeen = timed
         .filter(Accepted::passedQuality).uid("valid").name("valid")
         .keyBy(Accepted::dedupKey)
-        .process(new DeduplicateByEventId(settings.dedupTtl()))
+        .process(new DeduplicateByEventId(settings.dedupTtl(), maxOriginal))
         .uid("dedup").name("deduplicate by event id");
     sinks.silver(firstSeen);
+    sinks.quarantine(timed.getSideOutput(SplitUndecodable.UNDECODABLE)
+        .union(violators, firstSeen.getSideOutput(DeduplicateByEventId.CONFLICTS)));
 
+    // The dq windows count records by when they were checked (ingest time), not by their event
+    // time: a rule violator's event time is exactly what cannot be trusted (zero, Long.MIN_VALUE,
+    // a century ahead), so event-time windows would drop it as late, fail on it, or keep its
+    // window open forever. By ingest time every checked record is counted once, in a window
+    // that closes.
     int maxRules = settings.domains().stream().mapToInt(d -> d.rules() == null ? 0 : d.rules().size()).max().orElse(0);
     sinks.dq(timed
         .map(DqSample::of).uid("dq-samples").name("dq samples")
         .keyBy(s -> s.domain)
-        .window(TumblingEventTimeWindows.of(settings.dqWindow()))
-        .allowedLateness(settings.outOfOrderness())
+        .window(TumblingProcessingTimeWindows.of(settings.dqWindow()))
         .aggregate(new DqCounts(maxRules), new DqRowsPerRule(settings))
         .uid("dq-windows").name("dq windows"));
 

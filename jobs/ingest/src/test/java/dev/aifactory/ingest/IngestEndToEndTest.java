@@ -64,6 +64,10 @@ class IngestEndToEndTest {
   /** Bad inputs by partition/offset, with the stage and reason they must be quarantined with. */
   private final Map<String, String[]> corpus = new LinkedHashMap<>();
   private final Map<String, GenericRecord> registryWritten = new HashMap<>();
+  /** Raw transactions sent besides the generator's, the registry writers' and the corpus's. */
+  private final Set<String> extraSilverIds = new HashSet<>();
+  private final List<RecordMetadata> conflictingPair = new ArrayList<>();
+  private RecordMetadata renamedWithAlias;
   private long producedTransactions;
 
   @BeforeAll
@@ -98,11 +102,11 @@ class IngestEndToEndTest {
     List<Record> bronze = harness.table(IngestTables.bronze("transactions"));
     List<Record> quarantine = harness.table(IngestTables.QUARANTINE);
     List<String> places = new ArrayList<>();
-    bronze.forEach(r -> places.add(r.getField("_partition") + "@" + r.getField("_offset")));
+    bronze.forEach(r -> places.add(r.getField("_kafka_partition") + "@" + r.getField("_offset")));
     quarantine.stream().filter(q -> q.getField("stage").equals("decode") && q.getField("topic").equals(TX))
         .forEach(q -> places.add(q.getField("partition") + "@" + q.getField("offset")));
 
-    long rawCount = producedTransactions + registryWritten.size() + corpus.size();
+    long rawCount = producedTransactions + registryWritten.size() + corpus.size() + extraRawRecords();
     assertThat(places).hasSize((int) rawCount);
     assertThat(new HashSet<>(places)).hasSize((int) rawCount); // no coordinate twice
   }
@@ -126,6 +130,7 @@ class IngestEndToEndTest {
         .filter(m -> m.topic().equals(TX) && (m.kind() == Kind.TRANSACTION || m.kind() == Kind.LATE))
         .map(GeneratedMessage::eventId).collect(Collectors.toCollection(HashSet::new));
     expected.addAll(registryWritten.keySet());
+    expected.addAll(extraSilverIds);
     assertThat(ids).isEqualTo(new HashSet<Object>(expected));
   }
 
@@ -133,14 +138,14 @@ class IngestEndToEndTest {
   void quarantineIsUndecodablePlusViolatorsAndTheKafkaTopicsAgree() {
     List<Record> quarantine = harness.table(IngestTables.QUARANTINE);
     long expectedBad = generated.stream().filter(m -> m.kind() == Kind.UNDECODABLE || m.kind() == Kind.RULE_VIOLATION).count()
-        + corpus.size();
+        + corpus.size() + 1; // + the second of the conflicting pair
     assertThat((long) quarantine.size()).isEqualTo(expectedBad);
     assertThat(harness.readTopic("ingest.quarantine")).hasSize(quarantine.size());
     // Plain Avro and the file in schemas/ alone decode every quarantine message, reason included.
     try {
       var published = new org.apache.avro.message.BinaryMessageDecoder<org.apache.avro.generic.GenericRecord>(
           org.apache.avro.generic.GenericData.get(), new org.apache.avro.Schema.Parser().parse(
-              java.nio.file.Path.of("../../schemas/src/main/avro/ops/quarantine-v1.avsc").toFile()));
+              java.nio.file.Path.of("../../schemas/src/main/avro/ops/quarantine-v2.avsc").toFile()));
       for (var message : harness.readTopic("ingest.quarantine")) {
         assertThat(published.decode(message.value()).get("reason")).isNotNull();
       }
@@ -158,14 +163,65 @@ class IngestEndToEndTest {
     Map<String, Record> byPlace = new HashMap<>();
     harness.table(IngestTables.QUARANTINE).forEach(q -> byPlace.put(q.getField("topic") + "/" + q.getField("partition")
         + "@" + q.getField("offset"), q));
-    assertThat(corpus).hasSizeGreaterThanOrEqualTo(15);
+    Set<String> kinds = corpus.values().stream().map(e -> e[2].replaceAll(" at byte \\d+$", "")).collect(Collectors.toSet());
+    assertThat(kinds).hasSizeGreaterThanOrEqualTo(30);
     corpus.forEach((place, expected) -> {
       Record q = byPlace.get(place);
       assertThat(q).as("bad input %s (%s) is in quarantine", expected[2], place).isNotNull();
       assertThat(q.getField("stage")).as(expected[2]).isEqualTo(expected[0]);
       assertThat(q.getField("reason")).as(expected[2]).isEqualTo(expected[1]);
       assertThat(q.getField("payload")).as("original bytes kept").isNotNull();
+      assertThat(((java.nio.ByteBuffer) q.getField("payload")).remaining()).as("bounded original")
+          .isLessThanOrEqualTo(IngestSettings.DEFAULT_MAX_QUARANTINE_ORIGINAL_BYTES);
+      assertThat((String) q.getField("original_sha256")).as("digest of the whole original").hasSize(64);
     });
+  }
+
+  @Test
+  void aMillionCharacterCardIdIsQuarantinedWithItsDigestAndLengthAndNeverReachesSilver() {
+    Record q = harness.table(IngestTables.QUARANTINE).stream()
+        .filter(r -> "PAYLOAD_TOO_LARGE".equals(r.getField("reason"))).filter(r -> (Integer) r.getField("original_length") > 1_000_000)
+        .findFirst().orElseThrow();
+    assertThat(((java.nio.ByteBuffer) q.getField("payload")).remaining())
+        .isEqualTo(IngestSettings.DEFAULT_MAX_QUARANTINE_ORIGINAL_BYTES);
+    assertThat(harness.table(IngestTables.silver("transactions")))
+        .allSatisfy(r -> assertThat(r.getField("card_id").toString()).isNotEmpty().hasSizeLessThanOrEqualTo(64));
+  }
+
+  @Test
+  void aConflictingDuplicateIsQuarantinedAndTheFirstStaysInSilver() {
+    Set<String> quarantined = harness.table(IngestTables.QUARANTINE).stream()
+        .filter(q -> "CONFLICTING_DUPLICATE".equals(q.getField("reason")))
+        .map(q -> q.getField("partition") + "@" + q.getField("offset")).collect(Collectors.toSet());
+    Set<String> pair = conflictingPair.stream().map(m -> m.partition() + "@" + m.offset()).collect(Collectors.toSet());
+    assertThat(quarantined).hasSize(1);
+    assertThat(pair).containsAll(quarantined);
+    List<Record> inSilver = harness.table(IngestTables.silver("transactions")).stream()
+        .filter(r -> "conflict-00000001".equals(r.getField("event_id"))).toList();
+    assertThat(inSilver).hasSize(1);
+    assertThat(pair).contains(inSilver.get(0).getField("_kafka_partition") + "@" + inSilver.get(0).getField("_offset"));
+    assertThat(quarantined).doesNotContain(inSilver.get(0).getField("_kafka_partition") + "@" + inSilver.get(0).getField("_offset"));
+  }
+
+  @Test
+  void aFieldRenamedWithAnAliasTheContractDoesNotKnowIsFlaggedNotSilentlyNulled() {
+    Record row = harness.table(IngestTables.silver("transactions")).stream()
+        .filter(r -> "renamed-alias-0001".equals(r.getField("event_id"))).findFirst().orElseThrow();
+    assertThat(row.getField("geo_country")).as("the contract's default").isNull();
+    assertThat(row.getField("_unmapped_fields")).isEqualTo("country_code");
+    Record bronze = harness.table(IngestTables.bronze("transactions")).stream()
+        .filter(r -> "renamed-alias-0001".equals(r.getField("event_id"))).findFirst().orElseThrow();
+    assertThat(bronze.getField("country_code")).as("the value, as written").isEqualTo("FR");
+    // The newer-build registry writers' extra fields are not in the contract either: flagged too.
+    Map<Object, Long> flagged = harness.table(IngestTables.silver("transactions")).stream()
+        .filter(r -> r.getField("_unmapped_fields") != null)
+        .collect(Collectors.groupingBy(r -> r.getField("_unmapped_fields"), Collectors.counting()));
+    assertThat(flagged).containsOnly(Map.entry("country_code", 1L),
+        Map.entry("loyalty_tier,installments", (long) registryWritten.size()));
+  }
+
+  private long extraRawRecords() {
+    return conflictingPair.size() + (renamedWithAlias == null ? 0 : 1);
   }
 
   // ---------------------------------------------------------------- schema drift
@@ -183,7 +239,7 @@ class IngestEndToEndTest {
     List<Record> rows = harness.table(IngestTables.bronze("transactions"));
     assertThat(rows.stream().map(r -> r.getField("_schema_version")).collect(Collectors.toSet())).contains(1, 2, 3);
     assertThat(rows.stream().filter(r -> r.getField("_schema_ref").toString().startsWith("registry:")).count())
-        .isEqualTo(registryWritten.size());
+        .isEqualTo(registryWritten.size() + 1); // + the writer that renamed a field
     assertThat(rows.stream().filter(r -> "gold".equals(r.getField("loyalty_tier"))).count()).isEqualTo(registryWritten.size());
   }
 
@@ -317,6 +373,113 @@ class IngestEndToEndTest {
         "quality", "event_id_format");
     GenericRecord nullKey = v3("null-key-00001");
     place("null key", harness.send(TX, 0, null, AvroWire.singleObject(nullKey), 0L), "quality", "key_is_event_id");
+    sendHostileCorpus(good);
+  }
+
+  /**
+   * Inputs meant to stop a job or exhaust its memory: each must land in quarantine with a reason
+   * that names it, while the job goes on (the run must finish for any test here to pass).
+   */
+  private void sendHostileCorpus(byte[] good) {
+    List<String[]> expectations = new ArrayList<>();
+    List<org.apache.kafka.clients.producer.ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+    java.util.function.BiConsumer<String[], org.apache.kafka.clients.producer.ProducerRecord<byte[], byte[]>> add =
+        (expected, record) -> {
+          expectations.add(expected);
+          records.add(record);
+        };
+    java.util.function.BiFunction<String, byte[], org.apache.kafka.clients.producer.ProducerRecord<byte[], byte[]>> raw =
+        (key, value) -> new org.apache.kafka.clients.producer.ProducerRecord<>(TX, 0, 0L,
+            key == null ? null : key.getBytes(StandardCharsets.UTF_8), value);
+
+    // Truncated at every byte of the body: every field boundary and every byte inside a field.
+    for (int length = 10; length < good.length; length++) {
+      add.accept(new String[] {"decode", "CORRUPT_PAYLOAD", "truncated at byte " + length},
+          raw.apply("truncated-" + length, Arrays.copyOf(good, length)));
+    }
+    // Length bombs: a few bytes declaring a string of 1 GB (Avro would allocate it first).
+    add.accept(new String[] {"decode", "LENGTH_LIMIT_EXCEEDED", "string length bomb"},
+        raw.apply("bomb", concat(Arrays.copyOf(good, 10), new byte[] {(byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, 0x08, 65})));
+    add.accept(new String[] {"decode", "PAYLOAD_TOO_LARGE", "payload over the cap"},
+        raw.apply("big", new byte[IngestSettings.DEFAULT_MAX_PAYLOAD_BYTES + 1]));
+    GenericRecord millionCard = v3("million-card-01");
+    millionCard.put("card_id", "c".repeat(1_000_000));
+    add.accept(new String[] {"decode", "PAYLOAD_TOO_LARGE", "million-character card id"},
+        raw.apply("million-card-01", AvroWire.singleObject(millionCard)));
+    Object[][] violations = {
+        {"card id of 100,000 characters", "card_id", "k".repeat(100_000), "card_id_format"},
+        {"empty card id", "card_id", "", "card_id_format"},
+        {"invalid UTF-8 in card id", "card_id", new org.apache.avro.util.Utf8(new byte[] {(byte) 0xC3, 0x28}), "card_id_format"},
+        {"over-long device id (the implicit length rule)", "device_id", "d".repeat(300), "device_id_max_length"},
+        {"event time Long.MIN_VALUE", "event_time", Long.MIN_VALUE, "event_time_after_2000"},
+        {"event time zero", "event_time", 0L, "event_time_after_2000"},
+        {"event time Long.MAX_VALUE", "event_time", Long.MAX_VALUE, "event_time_not_future"},
+        {"amount +Infinity", "amount", Double.POSITIVE_INFINITY, "amount_range"},
+        {"amount -Infinity", "amount", Double.NEGATIVE_INFINITY, "amount_range"},
+        {"latitude NaN", "geo_lat", Double.NaN, "geo_lat_range"},
+        {"longitude out of range", "geo_lon", 540.0, "geo_lon_range"},
+        {"unknown enum symbol for channel", "channel", "drone", "channel_allowed"},
+        {"empty currency", "currency", "", "currency_allowed"},
+    };
+    int n = 0;
+    for (Object[] v : violations) {
+      String id = "hostile-" + (n++) + "-000";
+      GenericRecord r = v3(id);
+      r.put((String) v[1], v[2]);
+      add.accept(new String[] {"quality", (String) v[3], (String) v[0]}, raw.apply(id, AvroWire.singleObject(r)));
+    }
+    GenericRecord nul = v3("nul\u0000in-the-id");
+    add.accept(new String[] {"quality", "event_id_format", "NUL in the event id"},
+        raw.apply("nul\u0000in-the-id", AvroWire.singleObject(nul)));
+    // Key and value swapped: the value is the event id's text, the key the Avro message.
+    add.accept(new String[] {"decode", "UNKNOWN_WIRE_FORMAT", "key and value swapped"},
+        new org.apache.kafka.clients.producer.ProducerRecord<>(TX, 0, 0L, good, "corpus-base-0001".getBytes(StandardCharsets.UTF_8)));
+    byte[] random = new byte[300];
+    new java.util.Random(7).nextBytes(random);
+    random[0] = 0x7E; // neither a single-object nor a registry header
+    add.accept(new String[] {"decode", "UNKNOWN_WIRE_FORMAT", "random bytes"}, raw.apply("random", random));
+
+    // A writer whose channel is an enum: the contract reads a string, which Avro cannot resolve.
+    Schema enumChannel = new Schema.Parser().parse(V3.toString().replace(
+        "{\"name\":\"channel\",\"type\":[\"null\",\"string\"]",
+        "{\"name\":\"channel\",\"type\":[\"null\",{\"type\":\"enum\",\"name\":\"Channel\",\"symbols\":[\"pos\",\"ecom\",\"atm\",\"drone\"]}]"));
+    GenericRecord e = copyInto(v3("enum-channel-01"), enumChannel);
+    e.put("channel", new GenericData.EnumSymbol(enumChannel.getField("channel").schema().getTypes().get(1), "drone"));
+    add.accept(new String[] {"decode", "INCOMPATIBLE_SCHEMA", "enum symbol from a writer with an enum"},
+        raw.apply("enum-channel-01", AvroWire.registryFramed(registry.register(enumChannel), e)));
+
+    // A writer with a recursive field the contract does not have, nested 200,000 deep: bronze
+    // reads it as written, which recursion cannot follow.
+    Schema recursive = new Schema.Parser().parse(V3.toString().replace("\"fields\":[",
+        "\"fields\":[{\"name\":\"tree\",\"type\":{\"type\":\"record\",\"name\":\"Node\","
+            + "\"fields\":[{\"name\":\"child\",\"type\":[\"null\",\"Node\"]}]}},"));
+    byte[] deepBody = new byte[200_001];
+    Arrays.fill(deepBody, 0, 200_000, (byte) 2);
+    byte[] header = java.nio.ByteBuffer.allocate(5).put((byte) 0).putInt(registry.register(recursive)).array();
+    add.accept(new String[] {"decode", "NESTING_TOO_DEEP", "deep nesting"},
+        raw.apply("deep-0000001", concat(header, concat(deepBody, AvroWire.body(v3("deep-0000001"))))));
+
+    List<RecordMetadata> sent = harness.sendEach(records);
+    for (int i = 0; i < sent.size(); i++) {
+      place(expectations.get(i)[2], sent.get(i), expectations.get(i)[0], expectations.get(i)[1]);
+    }
+
+    // Same event id, different content: the first goes to silver, the second to quarantine.
+    GenericRecord first = v3("conflict-00000001");
+    GenericRecord second = v3("conflict-00000001");
+    second.put("amount", 4_200.0);
+    conflictingPair.addAll(harness.sendEach(List.of(raw.apply("conflict-00000001", AvroWire.singleObject(first)),
+        raw.apply("conflict-00000001", AvroWire.singleObject(second)))));
+    extraSilverIds.add("conflict-00000001");
+
+    // A writer renamed geo_country to country_code, with an alias only the writer knows.
+    Schema renamed = new Schema.Parser().parse(V3.toString().replace("{\"name\":\"geo_country\",",
+        "{\"name\":\"country_code\",\"aliases\":[\"geo_country\"],"));
+    GenericRecord aliased = copyInto(v3("renamed-alias-0001"), renamed);
+    aliased.put("country_code", "FR");
+    renamedWithAlias = harness.send(TX, 0, "renamed-alias-0001".getBytes(StandardCharsets.UTF_8),
+        AvroWire.registryFramed(registry.register(renamed), aliased), 0L);
+    extraSilverIds.add("renamed-alias-0001");
   }
 
   private void undecodable(String name, byte[] value, String reason) {

@@ -139,7 +139,7 @@ class IngestExactlyOnceTest {
       List<Record> undecodableRows = harness.table(IngestTables.QUARANTINE).stream()
           .filter(q -> q.getField("stage").equals("decode")).toList();
       Map<String, Long> perOffset = new HashMap<>();
-      bronzeRows.forEach(r -> perOffset.merge(r.getField("_partition") + "@" + r.getField("_offset"), 1L, Long::sum));
+      bronzeRows.forEach(r -> perOffset.merge(r.getField("_kafka_partition") + "@" + r.getField("_offset"), 1L, Long::sum));
       undecodableRows.forEach(q -> perOffset.merge(q.getField("partition") + "@" + q.getField("offset"), 1L, Long::sum));
       assertThat(perOffset).as("every offset somewhere").hasSize(sent);
       assertThat(perOffset.values().stream().filter(n -> n > 1).count()).as("offsets written twice").isZero();

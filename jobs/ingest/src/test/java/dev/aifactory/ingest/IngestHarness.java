@@ -170,6 +170,20 @@ final class IngestHarness {
     }
   }
 
+  /** Sends each message (partition, key, value, timestamp as given) with one producer; their coordinates, in order. */
+  List<RecordMetadata> sendEach(List<ProducerRecord<byte[], byte[]>> records) {
+    try (KafkaProducer<byte[], byte[]> producer = producer()) {
+      List<java.util.concurrent.Future<RecordMetadata>> sent = records.stream().map(producer::send).toList();
+      List<RecordMetadata> out = new java.util.ArrayList<>();
+      for (var f : sent) {
+        out.add(f.get());
+      }
+      return out;
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** Sends generated messages, each with its own topic, key and event-time timestamp, and flushes. */
   void sendAll(List<GeneratedMessage> messages) {
     try (KafkaProducer<byte[], byte[]> producer = producer()) {

@@ -370,7 +370,7 @@ class SessionClusterEndToEndTest {
 
   private static List<String> placesInTables() {
     List<String> places = new ArrayList<>();
-    read(IngestTables.bronze("transactions")).forEach(r -> places.add(r.getField("_partition") + "@" + r.getField("_offset")));
+    read(IngestTables.bronze("transactions")).forEach(r -> places.add(r.getField("_kafka_partition") + "@" + r.getField("_offset")));
     read(IngestTables.QUARANTINE).stream()
         .filter(q -> q.getField("stage").equals("decode") && q.getField("topic").equals(TX))
         .forEach(q -> places.add(q.getField("partition") + "@" + q.getField("offset")));

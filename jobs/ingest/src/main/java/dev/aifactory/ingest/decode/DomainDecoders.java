@@ -38,7 +38,7 @@ public final class DomainDecoders {
       WireFormat format = spec.plainWriterSchema() != null
           ? new PlainAvroFormat(readBundledSchema(spec.plainWriterSchema()))
           : new DetectingWireFormat(new SingleObjectFormat(catalog), registry == null ? null : new RegistryFramedFormat(registry));
-      Domain domain = new Domain(spec, new PayloadDecoder(format, contract),
+      Domain domain = new Domain(spec, new PayloadDecoder(format, contract, settings.decodeLimits()),
           Rules.from(spec.rules() == null ? List.of() : spec.rules(), contract));
       byTopic.put(spec.topic(), domain);
       byName.put(spec.name(), domain);

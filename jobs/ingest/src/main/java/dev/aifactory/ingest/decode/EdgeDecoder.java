@@ -22,6 +22,12 @@ import org.apache.flink.metrics.MetricGroup;
  * and for silver if it passes); one that does not becomes a {@link Quarantined} record with a
  * reason. Nothing a message contains can make this throw: a bad record cannot fail the job.
  *
+ * <p>A message from a writer other than the contract is also decoded as written here, because
+ * bronze will: whatever the edge accepts, every later stage can read. Writer fields the contract
+ * cannot map (a rename it has no alias for) are counted per writer schema and flagged on the
+ * record ({@code _unmapped_fields} in bronze and silver), so a value turned into the contract's
+ * default is never lost silently: it stays in bronze, as written.
+ *
  * <p>Not thread-safe; one per source reader, built when it opens.
  */
 public final class EdgeDecoder {
@@ -30,10 +36,12 @@ public final class EdgeDecoder {
   public static final String UNEXPECTED_ERROR = "UNEXPECTED_ERROR";
 
   private final DomainDecoders decoders;
+  private final int maxOriginalBytes;
   private final Map<String, DomainMetrics> metrics = new HashMap<>();
 
   public EdgeDecoder(IngestSettings settings, MetricGroup metricGroup) {
     decoders = new DomainDecoders(settings);
+    maxOriginalBytes = settings.maxQuarantineOriginalBytes();
     MetricGroup group = metricGroup.addGroup("ingest");
     settings.domains().forEach(d -> metrics.put(d.name(), new DomainMetrics(group.addGroup("domain", d.name()),
         decoders.forName(d.name()).rules())));
@@ -43,7 +51,8 @@ public final class EdgeDecoder {
     long now = System.currentTimeMillis();
     DomainDecoders.Domain domain = decoders.forTopic(raw.topic);
     if (domain == null) {
-      return Decoded.undecodable(Quarantined.undecodable(null, raw, UNKNOWN_TOPIC, "no domain reads topic " + raw.topic, now));
+      return Decoded.undecodable(Quarantined.undecodable(null, raw, UNKNOWN_TOPIC, "no domain reads topic " + raw.topic, now,
+          maxOriginalBytes));
     }
     DomainMetrics m = metrics.get(domain.spec().name());
     m.in.inc();
@@ -53,11 +62,13 @@ public final class EdgeDecoder {
       return Decoded.accepted(accepted);
     } catch (UndecodableException e) {
       m.undecodable.inc();
-      return Decoded.undecodable(Quarantined.undecodable(domain.spec().name(), raw, e.reason().name(), e.getMessage(), now));
+      return Decoded.undecodable(Quarantined.undecodable(domain.spec().name(), raw, e.reason().name(), e.getMessage(), now,
+          maxOriginalBytes));
     } catch (RuntimeException e) {
       // Defence in depth: a bug of ours on one message quarantines it, it does not stop ingestion.
       m.undecodable.inc();
-      return Decoded.undecodable(Quarantined.undecodable(domain.spec().name(), raw, UNEXPECTED_ERROR, e.toString(), now));
+      return Decoded.undecodable(Quarantined.undecodable(domain.spec().name(), raw, UNEXPECTED_ERROR, e.toString(), now,
+          maxOriginalBytes));
     }
   }
 
@@ -70,6 +81,12 @@ public final class EdgeDecoder {
         ((Number) record.get(domain.spec().eventTimeField())).longValue(), now);
     if (decoded.writerIsContract()) {
       accepted.asWritten = record;
+    } else {
+      accepted.asWritten = domain.decoder().decodeAsWritten(raw.value).record();
+    }
+    if (!decoded.unmappedFields().isEmpty()) {
+      accepted.unmappedFields = String.join(",", decoded.unmappedFields());
+      m.unmapped(decoded.writer().ref()).inc();
     }
     checkRules(domain.rules(), record, raw.key, now, accepted, m);
     return accepted;
@@ -99,8 +116,17 @@ public final class EdgeDecoder {
     final Counter decoded;
     final Counter undecodable;
     final Counter[] violations;
+    private final MetricGroup group;
+    private final Map<String, Counter> unmappedByWriter = new HashMap<>();
+
+    /** Records whose writer has fields the contract cannot map, per writer schema. */
+    Counter unmapped(String writerRef) {
+      return unmappedByWriter.computeIfAbsent(writerRef,
+          ref -> group.addGroup("writer", ref).counter("recordsWithUnmappedFields"));
+    }
 
     DomainMetrics(MetricGroup group, List<QualityRule> rules) {
+      this.group = group;
       in = group.counter("recordsIn");
       decoded = group.counter("decoded");
       undecodable = group.counter("undecodable");

@@ -1,7 +1,9 @@
 package dev.aifactory.ingest.dedup;
 
 import dev.aifactory.ingest.model.Accepted;
+import dev.aifactory.ingest.model.Quarantined;
 import java.time.Duration;
+import org.apache.avro.SchemaNormalization;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
@@ -10,44 +12,81 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
 
 /**
- * Lets the first record of each event id through and drops later ones, keyed by
- * {@link Accepted#dedupKey()}. The "seen" flag lives in keyed state with a TTL (producer retries
- * arrive within minutes; a week bounds the state), so on RocksDB the state stays bounded and
- * survives restarts and rescaling. Duplicates are counted; they remain in bronze.
+ * Lets the first record of each event id through, keyed by {@link Accepted#dedupKey()}, and
+ * tells the later ones apart:
+ * <ul>
+ *   <li>a redelivery (the same bytes again: a producer retry, a replayed partition) is dropped and
+ *       counted; it remains in bronze;</li>
+ *   <li>a conflicting duplicate (the same id with other bytes: a producer bug, an id collision, a
+ *       correction sent as a new event) is not the same thing and is never dropped silently: it
+ *       leaves through {@link #CONFLICTS} as a quarantine record with reason
+ *       {@code CONFLICTING_DUPLICATE}, and silver keeps the first version.</li>
+ * </ul>
+ * A 64-bit fingerprint of the payload lives in keyed state with a TTL (producer retries arrive
+ * within minutes; a week bounds the state), so on RocksDB the state stays bounded and survives
+ * restarts and rescaling. The same content framed differently (another schema version or wire
+ * format) counts as a conflict: it is flagged, which errs on the side of telling.
  */
 public final class DeduplicateByEventId extends KeyedProcessFunction<String, Accepted, Accepted> {
 
-  /** State name is part of the savepoint contract: do not rename. */
+  /** State names are part of the savepoint contract: do not rename. */
+  public static final String CONTENT_STATE = "event-id-content";
+  /** Before conflicts were told apart, only a flag was kept: read so upgraded jobs still dedup. */
   public static final String SEEN_STATE = "event-id-seen";
 
-  private final Duration ttl;
-  private transient ValueState<Boolean> seen;
-  private transient Counter duplicates;
+  public static final OutputTag<Quarantined> CONFLICTS = new OutputTag<>("conflicting-duplicates") {};
 
-  public DeduplicateByEventId(Duration ttl) {
+  private final Duration ttl;
+  private final int maxOriginalBytes;
+  private transient ValueState<Long> content;
+  private transient ValueState<Boolean> seenBeforeUpgrade;
+  private transient Counter duplicates;
+  private transient Counter conflicts;
+
+  public DeduplicateByEventId(Duration ttl, int maxOriginalBytes) {
     this.ttl = ttl;
+    this.maxOriginalBytes = maxOriginalBytes;
   }
 
   @Override
   public void open(OpenContext openContext) {
-    ValueStateDescriptor<Boolean> descriptor = new ValueStateDescriptor<>(SEEN_STATE, Types.BOOLEAN);
-    descriptor.enableTimeToLive(StateTtlConfig.newBuilder(ttl)
+    StateTtlConfig expiry = StateTtlConfig.newBuilder(ttl)
         .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
         .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
-        .build());
-    seen = getRuntimeContext().getState(descriptor);
-    duplicates = getRuntimeContext().getMetricGroup().addGroup("ingest").counter("duplicates");
+        .build();
+    ValueStateDescriptor<Long> contentDescriptor = new ValueStateDescriptor<>(CONTENT_STATE, Types.LONG);
+    contentDescriptor.enableTimeToLive(expiry);
+    content = getRuntimeContext().getState(contentDescriptor);
+    ValueStateDescriptor<Boolean> seenDescriptor = new ValueStateDescriptor<>(SEEN_STATE, Types.BOOLEAN);
+    seenDescriptor.enableTimeToLive(expiry);
+    seenBeforeUpgrade = getRuntimeContext().getState(seenDescriptor);
+    var group = getRuntimeContext().getMetricGroup().addGroup("ingest");
+    duplicates = group.counter("duplicates");
+    conflicts = group.counter("conflictingDuplicates");
   }
 
   @Override
   public void processElement(Accepted record, Context ctx, Collector<Accepted> out) throws Exception {
-    if (seen.value() != null) {
-      duplicates.inc();
+    long fingerprint = SchemaNormalization.fingerprint64(record.payload);
+    Long first = content.value();
+    if (first == null && seenBeforeUpgrade.value() != null) {
+      duplicates.inc(); // first seen by an older version of this job, content unknown
       return;
     }
-    seen.update(Boolean.TRUE);
-    out.collect(record);
+    if (first == null) {
+      content.update(fingerprint);
+      out.collect(record);
+    } else if (first == fingerprint) {
+      duplicates.inc();
+    } else {
+      conflicts.inc();
+      ctx.output(CONFLICTS, Quarantined.conflictingDuplicate(record, "event id " + record.eventId
+          + " was first ingested with other content (payload fingerprint " + Long.toHexString(first)
+          + ", this one " + Long.toHexString(fingerprint) + "); silver keeps the first", System.currentTimeMillis(),
+          maxOriginalBytes));
+    }
   }
 }

@@ -2,10 +2,14 @@ package dev.aifactory.ingest.domain;
 
 import dev.aifactory.common.JobConfig;
 import dev.aifactory.common.YamlDefinitions;
+import dev.aifactory.ingest.quality.RuleSpec;
 import dev.aifactory.ingest.quality.Rules;
 import dev.aifactory.schemas.SchemaCatalog;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import org.apache.avro.Schema;
 
 /**
  * Loads domain files: bundled ones by name ({@code transactions}) or any YAML file by path.
@@ -42,7 +46,36 @@ public final class DomainSpecs {
         throw new IllegalArgumentException("domain " + spec.name() + ": contract has no field " + field);
       }
     }
-    Rules.from(spec.rules() == null ? List.of() : spec.rules(), contract);
-    return spec;
+    if (spec.stringLengthLimit() <= 0) {
+      throw new IllegalArgumentException("domain " + spec.name() + ": max_string_length must be positive");
+    }
+    DomainSpec bounded = withStringLengthRules(spec, contract);
+    Rules.from(bounded.rules(), contract);
+    return bounded;
+  }
+
+  /**
+   * Adds a {@code <field>_max_length} rule for each string field of the contract that no declared
+   * rule bounds, at the domain's {@code max_string_length}. Idempotent.
+   */
+  static DomainSpec withStringLengthRules(DomainSpec spec, Schema contract) {
+    List<RuleSpec> rules = new ArrayList<>(spec.rules() == null ? List.of() : spec.rules());
+    Set<String> bounded = new HashSet<>();
+    rules.stream().filter(r -> r.maxLength() != null).forEach(r -> bounded.add(r.field()));
+    for (Schema.Field field : contract.getFields()) {
+      if (isString(field.schema()) && !bounded.contains(field.name())) {
+        rules.add(new RuleSpec(field.name() + "_max_length", field.name(), null, null, null, null, null,
+            spec.stringLengthLimit(), null, null));
+      }
+    }
+    return spec.withRules(List.copyOf(rules));
+  }
+
+  private static boolean isString(Schema schema) {
+    return switch (schema.getType()) {
+      case STRING -> true;
+      case UNION -> schema.getTypes().stream().anyMatch(DomainSpecs::isString);
+      default -> false;
+    };
   }
 }

@@ -23,6 +23,8 @@ public final class DqCounts implements AggregateFunction<DqSample, long[], long[
 
   @Override
   public long[] add(DqSample value, long[] acc) {
+    // An accumulator restored from a version of the job with fewer rules is shorter: grow it.
+    acc = acc.length < slots ? java.util.Arrays.copyOf(acc, slots) : acc;
     acc[0]++;
     long mask = value.violationMask;
     while (mask != 0) {
@@ -40,7 +42,8 @@ public final class DqCounts implements AggregateFunction<DqSample, long[], long[
 
   @Override
   public long[] merge(long[] a, long[] b) {
-    for (int i = 0; i < a.length; i++) {
+    a = a.length < b.length ? java.util.Arrays.copyOf(a, b.length) : a;
+    for (int i = 0; i < b.length; i++) {
       a[i] += b[i];
     }
     return a;

@@ -22,7 +22,7 @@ public final class DqRowsPerRule extends ProcessWindowFunction<long[], DqWindow,
     long[] acc = counts.iterator().next();
     List<RuleSpec> rules = settings.domain(domain).rules();
     for (int i = 0; i < rules.size(); i++) {
-      out.collect(new DqWindow(domain, rules.get(i).name(), ctx.window().getStart(), ctx.window().getEnd(), acc[0], acc[1 + i]));
+      out.collect(new DqWindow(domain, rules.get(i).name(), ctx.window().getStart(), ctx.window().getEnd(), acc[0], 1 + i < acc.length ? acc[1 + i] : 0));
     }
   }
 }

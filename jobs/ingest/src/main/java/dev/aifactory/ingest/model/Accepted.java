@@ -26,6 +26,11 @@ public class Accepted {
   /** Bit i set: the domain's rule i was violated (the dq table counts every rule, not just the first). */
   public long violationMask;
   /**
+   * Comma-separated writer fields the contract could not map (a rename it has no alias for), or
+   * null: silver holds the contract's default for them, bronze the value as written.
+   */
+  public String unmappedFields;
+  /**
    * The payload as written, when the edge decode already produced it (the writer schema is the
    * contract). Transient: it never crosses a network boundary, it only saves operators chained
    * to the source a second decode; anyone who finds it null decodes {@link #payload}.

@@ -1,6 +1,6 @@
 package dev.aifactory.ingest.model;
 
-/** Quality results of one domain and rule over one event-time window: a row of the dq table. */
+/** Quality results of one domain and rule over one ingest-time window (when the records were checked): a row of the dq table. */
 public class DqWindow {
   public String domain;
   public String rule;

@@ -11,7 +11,7 @@ import org.apache.iceberg.flink.sink.dynamic.DynamicRecord;
 import org.apache.iceberg.flink.sink.dynamic.DynamicRecordGenerator;
 import org.apache.iceberg.types.Types;
 
-/** Rows of {@code ingest.dq}: per domain, rule and event-time window, records checked and violations. */
+/** Rows of {@code ingest.dq}: per domain, rule and ingest-time window (when the records were checked), records checked and violations. */
 public final class DqRows implements DynamicRecordGenerator<DqWindow> {
 
   static final Schema SCHEMA = new Schema(

@@ -57,9 +57,30 @@ public final class IngestTables {
       create(catalog, bronze(domain.name()), lineageOnly, PartitionSpec.builderFor(lineageOnly).day("_ingest_time").build());
       RecordTables silver = RecordTables.silver(SchemaCatalog.bundled().contract(domain.contract()).schema(), domain.eventTimeField());
       create(catalog, silver(domain.name()), silver.schema, silver.spec);
+      renameReservedColumns(catalog.loadTable(bronze(domain.name())));
+      renameReservedColumns(catalog.loadTable(silver(domain.name())));
     }
     create(catalog, QUARANTINE, QuarantineRows.SCHEMA, QuarantineRows.SPEC);
     create(catalog, DQ, DqRows.SCHEMA, DqRows.SPEC);
+  }
+
+  /**
+   * Migrates a table written before the lineage columns left Iceberg's reserved names: a schema
+   * change only (the column keeps its field id, so no data file is rewritten, and readers of old
+   * snapshots see the new name too). Returns whether it changed anything.
+   */
+  public static boolean renameReservedColumns(Table table) {
+    if (table.schema().findField(Lineage.RESERVED_PARTITION) == null
+        || table.schema().findField(Lineage.KAFKA_PARTITION) != null) {
+      return false;
+    }
+    try {
+      table.updateSchema().renameColumn(Lineage.RESERVED_PARTITION, Lineage.KAFKA_PARTITION).commit();
+    } catch (org.apache.iceberg.exceptions.CommitFailedException raced) {
+      // another job migrated it first
+      table.refresh();
+    }
+    return true;
   }
 
   private static void create(Catalog catalog, TableIdentifier id, Schema schema, PartitionSpec spec) {

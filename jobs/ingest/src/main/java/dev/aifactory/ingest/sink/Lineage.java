@@ -13,8 +13,17 @@ import org.apache.iceberg.types.Types;
  * (source fidelity: the key and the exact writer schema); silver keeps the Kafka coordinates,
  * which lead back to the bronze row, plus the schema version and ingest time that point-in-time
  * reads of silver need.
+ *
+ * <p>No name may be one Iceberg reserves for its metadata columns ({@code _partition},
+ * {@code _file}, {@code _pos}, {@code _spec_id}, {@code _deleted}...): other engines refuse
+ * {@code SELECT *} on such a table. Tables written before the Kafka partition column was renamed
+ * are migrated in place ({@link IngestTables#ensureExist}).
  */
 final class Lineage {
+
+  static final String KAFKA_PARTITION = "_kafka_partition";
+  /** The Kafka partition column's name before 2026-12: a name Iceberg reserves. */
+  static final String RESERVED_PARTITION = "_partition";
 
   /** One lineage column and how to read it from a record. */
   record Column(Types.NestedField field, Function<Accepted, Object> value) {}
@@ -22,7 +31,7 @@ final class Lineage {
   static final List<Column> BRONZE = List.of(
       new Column(Types.NestedField.required(1, "_topic", Types.StringType.get(), "Kafka topic the record was read from"),
           a -> StringData.fromString(a.topic)),
-      new Column(Types.NestedField.required(2, "_partition", Types.IntegerType.get(), "Kafka partition"), a -> a.partition),
+      new Column(Types.NestedField.required(2, KAFKA_PARTITION, Types.IntegerType.get(), "Kafka partition"), a -> a.partition),
       new Column(Types.NestedField.required(3, "_offset", Types.LongType.get(), "Kafka offset"), a -> a.offset),
       new Column(Types.NestedField.optional(4, "_kafka_timestamp", Types.TimestampType.withZone(), "Kafka record timestamp"),
           a -> TimestampData.fromEpochMillis(a.kafkaTimestamp)),
@@ -34,10 +43,13 @@ final class Lineage {
       new Column(Types.NestedField.required(8, "_schema_version", Types.IntegerType.get(), "Writer schema version, -1 if unknown"),
           a -> a.schemaVersion),
       new Column(Types.NestedField.required(9, "_ingest_time", Types.TimestampType.withZone(), "When the ingest job read it"),
-          a -> TimestampData.fromEpochMillis(a.ingestTime)));
+          a -> TimestampData.fromEpochMillis(a.ingestTime)),
+      new Column(Types.NestedField.optional(10, "_unmapped_fields", Types.StringType.get(),
+          "Writer fields the contract could not map (a rename it has no alias for); silver holds defaults for them, bronze the values"),
+          a -> a.unmappedFields == null ? null : StringData.fromString(a.unmappedFields)));
 
   private static final Set<String> SILVER_NAMES =
-      Set.of("_topic", "_partition", "_offset", "_kafka_timestamp", "_schema_version", "_ingest_time");
+      Set.of("_topic", KAFKA_PARTITION, "_offset", "_kafka_timestamp", "_schema_version", "_ingest_time", "_unmapped_fields");
 
   static final List<Column> SILVER = BRONZE.stream().filter(c -> SILVER_NAMES.contains(c.field().name())).toList();
 

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 class QualityAwareWatermarksTest {
 
   private final List<Long> emitted = new ArrayList<>();
+  private final List<String> idleness = new ArrayList<>();
   private final WatermarkOutput output = new WatermarkOutput() {
     @Override
     public void emitWatermark(Watermark watermark) {
@@ -22,11 +23,20 @@ class QualityAwareWatermarksTest {
     }
 
     @Override
-    public void markIdle() {}
+    public void markIdle() {
+      idleness.add("idle");
+    }
 
     @Override
-    public void markActive() {}
+    public void markActive() {
+      idleness.add("active");
+    }
   };
+  private long now = 1_000_000;
+
+  private QualityAwareWatermarks watermarks(Duration outOfOrderness) {
+    return new QualityAwareWatermarks(outOfOrderness, Duration.ofSeconds(30), () -> now);
+  }
 
   private static Decoded event(long time, String violatedRule) {
     Accepted a = new Accepted();
@@ -37,7 +47,7 @@ class QualityAwareWatermarksTest {
 
   @Test
   void validRecordsAdvanceTheWatermarkLessTheOutOfOrderness() {
-    QualityAwareWatermarks watermarks = new QualityAwareWatermarks(Duration.ofSeconds(5));
+    QualityAwareWatermarks watermarks = watermarks(Duration.ofSeconds(5));
     watermarks.onEvent(event(10_000, null), 10_000, output);
     watermarks.onEvent(event(8_000, null), 8_000, output); // out of order: no step back
     watermarks.onPeriodicEmit(output);
@@ -46,7 +56,7 @@ class QualityAwareWatermarksTest {
 
   @Test
   void aRecordThatBrokeARuleDoesNotMoveTheWatermark() {
-    QualityAwareWatermarks watermarks = new QualityAwareWatermarks(Duration.ofSeconds(5));
+    QualityAwareWatermarks watermarks = watermarks(Duration.ofSeconds(5));
     watermarks.onEvent(event(10_000, null), 10_000, output);
     long centuryAhead = 10_000 + 100L * 365 * 24 * 3600 * 1000;
     watermarks.onEvent(event(centuryAhead, "event_time_not_future"), centuryAhead, output);
@@ -58,7 +68,7 @@ class QualityAwareWatermarksTest {
 
   @Test
   void anUndecodableRecordDoesNotMoveTheWatermark() {
-    QualityAwareWatermarks watermarks = new QualityAwareWatermarks(Duration.ofSeconds(5));
+    QualityAwareWatermarks watermarks = watermarks(Duration.ofSeconds(5));
     watermarks.onEvent(event(10_000, null), 10_000, output);
     watermarks.onEvent(Decoded.undecodable(new Quarantined()), 99_000, output);
     watermarks.onPeriodicEmit(output);
@@ -66,11 +76,42 @@ class QualityAwareWatermarksTest {
   }
 
   @Test
-  void theStrategyTakesEventTimeFromThePayloadAndTheKafkaTimestampOnlyForUndecodableRecords() {
+  void aPartitionOfOnlyBadRecordsGoesIdleLikeASilentOne() {
+    QualityAwareWatermarks watermarks = watermarks(Duration.ofSeconds(5));
+    for (int second = 0; second < 40; second++) {
+      now += 1_000;
+      watermarks.onEvent(event(Long.MIN_VALUE, "event_time_after_2000"), Long.MIN_VALUE, output);
+      watermarks.onEvent(Decoded.undecodable(new Quarantined()), now, output);
+      watermarks.onPeriodicEmit(output);
+    }
+    assertThat(idleness).containsExactly("idle");
+    watermarks.onEvent(event(10_000, null), 10_000, output); // a trusted record wakes it
+    watermarks.onPeriodicEmit(output);
+    assertThat(idleness).containsExactly("idle", "active");
+    assertThat(emitted).last().isEqualTo(4_999L);
+  }
+
+  @Test
+  void trustedRecordsKeepAPartitionActive() {
+    QualityAwareWatermarks watermarks = watermarks(Duration.ofSeconds(5));
+    for (int second = 0; second < 40; second++) {
+      now += 1_000;
+      watermarks.onEvent(event(second * 1_000L, null), second * 1_000L, output);
+      watermarks.onPeriodicEmit(output);
+    }
+    assertThat(idleness).isEmpty();
+  }
+
+  @Test
+  void onlyTrustedRecordsAreStampedWithTheirEventTime() {
     var assigner = QualityAwareWatermarks.strategy(Duration.ofSeconds(5), Duration.ofSeconds(30))
         .createTimestampAssigner(null);
     assertThat(assigner.extractTimestamp(event(10_000, null), 77_000)).isEqualTo(10_000);
-    assertThat(assigner.extractTimestamp(event(10_000, "amount_positive"), 77_000)).isEqualTo(10_000);
+    // A violator's event time (here Long.MIN_VALUE, which event-time windows refuse) is not trusted.
+    assertThat(assigner.extractTimestamp(event(Long.MIN_VALUE, "event_time_after_2000"), 77_000)).isEqualTo(77_000);
     assertThat(assigner.extractTimestamp(Decoded.undecodable(new Quarantined()), 77_000)).isEqualTo(77_000);
+    Quarantined noKafkaTime = new Quarantined();
+    noKafkaTime.quarantinedAt = 55_000;
+    assertThat(assigner.extractTimestamp(Decoded.undecodable(noKafkaTime), -1)).isEqualTo(55_000);
   }
 }
