@@ -86,8 +86,8 @@ public final class CostTopology {
     }
     DataStream<UnitEconomicsRow> economics = windows
         .filter(w -> w.labels.allocated())
-        .keyBy(w -> UnitEconomics.key(w.windowStart, w.windowEnd, MeteringWindow.subject(w.labels)))
-        .connect(meteringWindows.keyBy(m -> UnitEconomics.key(m.windowStart, m.windowEnd, MeteringWindow.subject(m.labels))))
+        .keyBy(UnitEconomics::keyOf)
+        .connect(meteringWindows.keyBy(UnitEconomics::keyOf))
         .process(new UnitEconomics(settings.latenessMillis()))
         .returns(UnitEconomicsRow.class)
         .uid("unit-economics").name("unit economics");

@@ -1,5 +1,7 @@
 package dev.aifactory.cost.economics;
 
+import dev.aifactory.cost.model.Labels;
+
 import dev.aifactory.cost.model.ResourceWindow;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
@@ -23,9 +25,21 @@ public final class UnitEconomics extends KeyedCoProcessFunction<String, Resource
     this.latenessMs = latenessMs;
   }
 
-  /** The key both inputs share: window size, start and subject. */
-  public static String key(long windowStart, long windowEnd, String subject) {
-    return (windowEnd - windowStart) + ":" + windowStart + ":" + subject;
+  /**
+   * The key both inputs share: window size, start, team and subject. The team is part of it:
+   * two teams may serve a model of the same name, and without it one team's metering overwrote
+   * the other's rows scored and their costs were summed into one row.
+   */
+  public static String key(long windowStart, long windowEnd, Labels labels) {
+    return (windowEnd - windowStart) + ":" + windowStart + ":" + labels.team + ":" + MeteringWindow.subject(labels);
+  }
+
+  public static String keyOf(ResourceWindow w) {
+    return key(w.windowStart, w.windowEnd, w.labels);
+  }
+
+  public static String keyOf(MeteringWindow m) {
+    return key(m.windowStart, m.windowEnd, m.labels);
   }
 
   @Override
