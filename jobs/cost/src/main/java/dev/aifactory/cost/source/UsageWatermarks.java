@@ -1,43 +1,31 @@
 package dev.aifactory.cost.source;
 
+import dev.aifactory.common.time.TrustedRecordWatermarks;
 import dev.aifactory.cost.model.UsageRecord;
 import java.time.Duration;
-import org.apache.flink.api.common.eventtime.Watermark;
-import org.apache.flink.api.common.eventtime.WatermarkGenerator;
-import org.apache.flink.api.common.eventtime.WatermarkOutput;
+import java.util.function.LongSupplier;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 
 /**
- * Bounded out-of-orderness over the times of usable records only: a record that did not decode
- * or broke a rule carries no event time worth trusting (the Kafka timestamp is wall-clock), and
- * must not move event time and make every sample after it late.
+ * The usage source's watermark strategy: only usable records move event time or keep a
+ * partition active ({@link TrustedRecordWatermarks}). A record that did not decode or broke a
+ * rule carries no event time worth trusting and must not make every sample after it late; and an
+ * exporter sending only such records (say {@code gpu_util_pct=101}) must not hold every cost
+ * window back: its partition goes idle like a silent one.
  */
-public final class UsageWatermarks implements WatermarkGenerator<UsageRecord> {
+public final class UsageWatermarks {
 
-  private final long outOfOrdernessMs;
-  private long maxSeen = Long.MIN_VALUE;
+  private UsageWatermarks() {}
 
-  UsageWatermarks(Duration outOfOrderness) {
-    this.outOfOrdernessMs = outOfOrderness.toMillis();
-  }
-
+  /** Rejected records are stamped with their Kafka timestamp: no operator sees their own time. */
   public static WatermarkStrategy<UsageRecord> strategy(Duration outOfOrderness, Duration idleness) {
-    return WatermarkStrategy.<UsageRecord>forGenerator(context -> new UsageWatermarks(outOfOrderness))
-        .withTimestampAssigner((r, kafkaTime) -> r.time())
-        .withIdleness(idleness);
+    return WatermarkStrategy.<UsageRecord>forGenerator(
+            context -> generator(outOfOrderness, idleness, System::currentTimeMillis))
+        .withTimestampAssigner((r, kafkaTime) -> r.rejected == null ? r.time()
+            : kafkaTime >= 0 ? kafkaTime : System.currentTimeMillis());
   }
 
-  @Override
-  public void onEvent(UsageRecord record, long timestamp, WatermarkOutput output) {
-    if (record.rejected == null) {
-      maxSeen = Math.max(maxSeen, timestamp);
-    }
-  }
-
-  @Override
-  public void onPeriodicEmit(WatermarkOutput output) {
-    if (maxSeen != Long.MIN_VALUE) {
-      output.emitWatermark(new Watermark(maxSeen - outOfOrdernessMs - 1));
-    }
+  static TrustedRecordWatermarks<UsageRecord> generator(Duration outOfOrderness, Duration idleness, LongSupplier clock) {
+    return new TrustedRecordWatermarks<>(outOfOrderness, idleness, r -> r.rejected == null, clock);
   }
 }

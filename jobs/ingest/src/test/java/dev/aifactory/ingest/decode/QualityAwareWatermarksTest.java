@@ -2,6 +2,7 @@ package dev.aifactory.ingest.decode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.aifactory.common.time.TrustedRecordWatermarks;
 import dev.aifactory.ingest.model.Accepted;
 import dev.aifactory.ingest.model.Decoded;
 import dev.aifactory.ingest.model.Quarantined;
@@ -34,8 +35,9 @@ class QualityAwareWatermarksTest {
   };
   private long now = 1_000_000;
 
-  private QualityAwareWatermarks watermarks(Duration outOfOrderness) {
-    return new QualityAwareWatermarks(outOfOrderness, Duration.ofSeconds(30), () -> now);
+  /** The generator the ingest strategy uses, on a clock the test moves. */
+  private TrustedRecordWatermarks<Decoded> watermarks(Duration outOfOrderness) {
+    return new TrustedRecordWatermarks<>(outOfOrderness, Duration.ofSeconds(30), Decoded::trustedEventTime, () -> now);
   }
 
   private static Decoded event(long time, String violatedRule) {
@@ -47,7 +49,7 @@ class QualityAwareWatermarksTest {
 
   @Test
   void validRecordsAdvanceTheWatermarkLessTheOutOfOrderness() {
-    QualityAwareWatermarks watermarks = watermarks(Duration.ofSeconds(5));
+    TrustedRecordWatermarks<Decoded> watermarks = watermarks(Duration.ofSeconds(5));
     watermarks.onEvent(event(10_000, null), 10_000, output);
     watermarks.onEvent(event(8_000, null), 8_000, output); // out of order: no step back
     watermarks.onPeriodicEmit(output);
@@ -56,7 +58,7 @@ class QualityAwareWatermarksTest {
 
   @Test
   void aRecordThatBrokeARuleDoesNotMoveTheWatermark() {
-    QualityAwareWatermarks watermarks = watermarks(Duration.ofSeconds(5));
+    TrustedRecordWatermarks<Decoded> watermarks = watermarks(Duration.ofSeconds(5));
     watermarks.onEvent(event(10_000, null), 10_000, output);
     long centuryAhead = 10_000 + 100L * 365 * 24 * 3600 * 1000;
     watermarks.onEvent(event(centuryAhead, "event_time_not_future"), centuryAhead, output);
@@ -68,7 +70,7 @@ class QualityAwareWatermarksTest {
 
   @Test
   void anUndecodableRecordDoesNotMoveTheWatermark() {
-    QualityAwareWatermarks watermarks = watermarks(Duration.ofSeconds(5));
+    TrustedRecordWatermarks<Decoded> watermarks = watermarks(Duration.ofSeconds(5));
     watermarks.onEvent(event(10_000, null), 10_000, output);
     watermarks.onEvent(Decoded.undecodable(new Quarantined()), 99_000, output);
     watermarks.onPeriodicEmit(output);
@@ -77,7 +79,7 @@ class QualityAwareWatermarksTest {
 
   @Test
   void aPartitionOfOnlyBadRecordsGoesIdleLikeASilentOne() {
-    QualityAwareWatermarks watermarks = watermarks(Duration.ofSeconds(5));
+    TrustedRecordWatermarks<Decoded> watermarks = watermarks(Duration.ofSeconds(5));
     for (int second = 0; second < 40; second++) {
       now += 1_000;
       watermarks.onEvent(event(Long.MIN_VALUE, "event_time_after_2000"), Long.MIN_VALUE, output);
@@ -93,7 +95,7 @@ class QualityAwareWatermarksTest {
 
   @Test
   void trustedRecordsKeepAPartitionActive() {
-    QualityAwareWatermarks watermarks = watermarks(Duration.ofSeconds(5));
+    TrustedRecordWatermarks<Decoded> watermarks = watermarks(Duration.ofSeconds(5));
     for (int second = 0; second < 40; second++) {
       now += 1_000;
       watermarks.onEvent(event(second * 1_000L, null), second * 1_000L, output);
