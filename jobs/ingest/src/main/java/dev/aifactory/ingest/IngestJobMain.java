@@ -1,5 +1,7 @@
 package dev.aifactory.ingest;
 
+import dev.aifactory.common.kafka.KafkaSinks;
+
 import dev.aifactory.common.IcebergCatalogs;
 import dev.aifactory.common.JobConfig;
 import dev.aifactory.common.KafkaStartingOffsets;
@@ -90,10 +92,11 @@ public final class IngestJobMain {
   public static IcebergKafkaSinks sinks(JobConfig config, IngestSettings settings) {
     CatalogLoader catalog = IcebergCatalogs.loader(config);
     IngestTables.ensureExist(catalog, settings);
-    return new IcebergKafkaSinks(settings, catalog,
-        config.getBoolean("ingest.kafka-outputs", true) ? config.get("kafka.bootstrap.servers") : null,
-        DeliveryGuarantee.valueOf(config.get("ingest.kafka.delivery-guarantee", "AT_LEAST_ONCE")),
-        config.properties("kafka.producer."));
+    return new IcebergKafkaSinks(settings, catalog, config.getBoolean("ingest.kafka-outputs", true)
+        ? KafkaSinks.Target.of(config, config.get("kafka.bootstrap.servers"),
+            DeliveryGuarantee.valueOf(config.get("ingest.kafka.delivery-guarantee", "AT_LEAST_ONCE")),
+            config.get("ingest.job-name", "factory-ingest"))
+        : null);
   }
 
 }

@@ -1,5 +1,7 @@
 package dev.aifactory.scoring;
 
+import dev.aifactory.common.kafka.KafkaSinks;
+
 import dev.aifactory.common.IcebergCatalogs;
 import dev.aifactory.common.JobConfig;
 import dev.aifactory.features.FeaturesJobMain;
@@ -91,11 +93,10 @@ public final class ScoringJobMain {
   static KafkaIcebergScoringSinks sinks(JobConfig config, FeatureView view, CatalogLoader catalog) {
     String job = config.get("scoring.job-name", "factory-scoring-" + config.get("scoring.model-name"));
     return new KafkaIcebergScoringSinks(view, catalog, new KafkaIcebergScoringSinks.Topics(
-        config.get("kafka.bootstrap.servers"),
+        KafkaSinks.Target.of(config, config.get("kafka.bootstrap.servers"),
+            DeliveryGuarantee.valueOf(config.get("scoring.delivery-guarantee", "AT_LEAST_ONCE")), job),
         config.get("scoring.scores.topic"),
         config.get("scoring.usage.topic"),
-        config.properties("kafka.producer."),
-        DeliveryGuarantee.valueOf(config.get("scoring.delivery-guarantee", "AT_LEAST_ONCE")),
         new UsageSerializer(config.get("scoring.usage.topic"), config.get("scoring.team", "risk"), "online_inference", job,
             config.get("scoring.accelerator-type", "unknown"))));
   }

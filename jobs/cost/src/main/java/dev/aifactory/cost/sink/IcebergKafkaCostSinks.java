@@ -1,5 +1,7 @@
 package dev.aifactory.cost.sink;
 
+import dev.aifactory.common.kafka.KafkaSinks;
+
 import dev.aifactory.cost.AlertState;
 import dev.aifactory.cost.CostAlert;
 import dev.aifactory.cost.CostRule;
@@ -14,7 +16,6 @@ import java.time.Instant;
 import java.util.Properties;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
-import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.runtime.typeutils.InternalTypeInfo;
@@ -70,12 +71,9 @@ public final class IcebergKafkaCostSinks implements CostSinks {
     String topic = alertsTopic;
     KafkaRecordSerializationSchema<AlertEvent> serializer = (a, context, timestamp) ->
         new ProducerRecord<>(topic, null, a.windowEnd, a.alertId.getBytes(StandardCharsets.UTF_8), AvroWire.singleObject(avro(a)));
-    alerts.sinkTo(KafkaSink.<AlertEvent>builder()
-            .setBootstrapServers(bootstrap)
-            .setRecordSerializer(serializer)
-            .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
-            .setKafkaProducerConfig(producer)
-            .build())
+    // At least once by design: an alert carries its id, so consumers drop a redelivery.
+    alerts.sinkTo(KafkaSinks.sink(new KafkaSinks.Target(bootstrap, producer, DeliveryGuarantee.AT_LEAST_ONCE,
+            KafkaSinks.DEFAULT_DEPLOYMENT, "cost"), "alerts", serializer))
         .uid("alerts-topic").name("alerts topic " + alertsTopic);
   }
 

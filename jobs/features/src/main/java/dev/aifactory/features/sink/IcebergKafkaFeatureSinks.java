@@ -1,12 +1,13 @@
 package dev.aifactory.features.sink;
 
+import dev.aifactory.common.kafka.KafkaSinks;
+
 import dev.aifactory.features.definition.FeatureView;
 import dev.aifactory.features.model.DroppedEvent;
 import dev.aifactory.features.model.FeatureRow;
 import java.util.Properties;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.connector.base.DeliveryGuarantee;
-import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.runtime.typeutils.InternalTypeInfo;
@@ -51,12 +52,10 @@ public final class IcebergKafkaFeatureSinks implements FeatureSinks {
     if (onlineTopic == null) {
       return;
     }
-    rows.sinkTo(KafkaSink.<FeatureRow>builder()
-            .setBootstrapServers(kafkaBootstrap)
-            .setRecordSerializer(new OnlineTopicSerializer(view, onlineTopic))
-            .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
-            .setKafkaProducerConfig(producerProperties)
-            .build())
+    // At least once by design: the online topic is compacted and keyed by entity, so a
+    // redelivered row rewrites the same value.
+    rows.sinkTo(KafkaSinks.sink(new KafkaSinks.Target(kafkaBootstrap, producerProperties, DeliveryGuarantee.AT_LEAST_ONCE,
+            KafkaSinks.DEFAULT_DEPLOYMENT, "features-" + view.id()), "online", new OnlineTopicSerializer(view, onlineTopic)))
         .uid("online-topic-" + view.id()).name("online topic " + onlineTopic);
   }
 

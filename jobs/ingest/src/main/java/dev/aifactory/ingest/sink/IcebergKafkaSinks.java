@@ -1,5 +1,7 @@
 package dev.aifactory.ingest.sink;
 
+import dev.aifactory.common.kafka.KafkaSinks;
+
 import dev.aifactory.ingest.IngestSettings;
 import dev.aifactory.ingest.model.Accepted;
 import dev.aifactory.ingest.model.DqWindow;
@@ -7,8 +9,6 @@ import dev.aifactory.ingest.model.IngestMetering;
 import dev.aifactory.ingest.model.Quarantined;
 import dev.aifactory.schemas.wire.AvroWire;
 import dev.aifactory.telemetry.Usage;
-import java.util.Properties;
-import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -20,23 +20,18 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 /**
  * The production sinks: Iceberg through the dynamic sink (tables created and evolved as schemas
  * arrive; data committed on each checkpoint, exactly once) and Kafka for the silver and
- * quarantine topics. {@code kafkaBootstrap} null leaves the Kafka topics out.
+ * quarantine topics. {@code kafka} null leaves the Kafka topics out.
  */
 public final class IcebergKafkaSinks implements IngestSinks {
 
   private final IngestSettings settings;
   private final CatalogLoader catalog;
-  private final String kafkaBootstrap;
-  private final DeliveryGuarantee kafkaGuarantee;
-  private final Properties kafkaProducerProperties;
+  private final KafkaSinks.Target kafka;
 
-  public IcebergKafkaSinks(IngestSettings settings, CatalogLoader catalog, String kafkaBootstrap,
-      DeliveryGuarantee kafkaGuarantee, Properties kafkaProducerProperties) {
+  public IcebergKafkaSinks(IngestSettings settings, CatalogLoader catalog, KafkaSinks.Target kafka) {
     this.settings = settings;
     this.catalog = catalog;
-    this.kafkaBootstrap = kafkaBootstrap;
-    this.kafkaGuarantee = kafkaGuarantee;
-    this.kafkaProducerProperties = kafkaProducerProperties;
+    this.kafka = kafka;
   }
 
   @Override
@@ -47,7 +42,7 @@ public final class IcebergKafkaSinks implements IngestSinks {
   @Override
   public void silver(DataStream<Accepted> records) {
     iceberg(records, new SilverRows(settings), "silver");
-    if (kafkaBootstrap != null) {
+    if (kafka != null) {
       records.sinkTo(kafka(new SilverTopicSerializer(settings), "silver")).uid("silver-topic").name("silver topics");
     }
   }
@@ -55,7 +50,7 @@ public final class IcebergKafkaSinks implements IngestSinks {
   @Override
   public void quarantine(DataStream<Quarantined> records) {
     iceberg(records, new QuarantineRows(), "quarantine");
-    if (kafkaBootstrap != null) {
+    if (kafka != null) {
       records.sinkTo(kafka(new QuarantineTopicSerializer(settings.quarantineTopic()), "quarantine"))
           .uid("quarantine-topic").name("quarantine topic");
     }
@@ -69,7 +64,7 @@ public final class IcebergKafkaSinks implements IngestSinks {
   /** On the usage topic, when one is configured (and Kafka outputs are on): Avro {@code Usage}, workload class ingestion. */
   @Override
   public void metering(DataStream<IngestMetering> windows) {
-    if (kafkaBootstrap == null || settings.usageTopic().isBlank()) {
+    if (kafka == null || settings.usageTopic().isBlank()) {
       return;
     }
     String topic = settings.usageTopic();
@@ -104,14 +99,6 @@ public final class IcebergKafkaSinks implements IngestSinks {
   }
 
   private <T> KafkaSink<T> kafka(KafkaRecordSerializationSchema<T> serializer, String name) {
-    var builder = KafkaSink.<T>builder()
-        .setBootstrapServers(kafkaBootstrap)
-        .setRecordSerializer(serializer)
-        .setDeliveryGuarantee(kafkaGuarantee)
-        .setKafkaProducerConfig(kafkaProducerProperties);
-    if (kafkaGuarantee == DeliveryGuarantee.EXACTLY_ONCE) {
-      builder.setTransactionalIdPrefix("factory-ingest-" + name);
-    }
-    return builder.build();
+    return KafkaSinks.sink(kafka, name, serializer);
   }
 }

@@ -1,5 +1,7 @@
 package dev.aifactory.scoring.sink;
 
+import dev.aifactory.common.kafka.KafkaSinks;
+
 import dev.aifactory.features.definition.FeatureDef;
 import dev.aifactory.features.definition.FeatureView;
 import dev.aifactory.features.model.DroppedEvent;
@@ -7,9 +9,7 @@ import dev.aifactory.features.sink.DroppedRows;
 import dev.aifactory.features.sink.FeatureTables;
 import dev.aifactory.scoring.model.BatchUsage;
 import dev.aifactory.scoring.model.Prediction;
-import java.util.Properties;
 import org.apache.flink.api.common.functions.MapFunction;
-import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -28,9 +28,8 @@ import org.apache.iceberg.flink.sink.IcebergSink;
  */
 public final class KafkaIcebergScoringSinks implements ScoringSinks {
 
-  /** Kafka side of the sinks. */
-  public record Topics(String bootstrap, String scores, String usage, Properties producer, DeliveryGuarantee guarantee,
-      UsageSerializer usageSerializer) {}
+  /** Kafka side of the sinks: scores and usage share the job's delivery guarantee, each its own transactional ids. */
+  public record Topics(KafkaSinks.Target kafka, String scores, String usage, UsageSerializer usageSerializer) {}
 
   private final FeatureView view;
   private final CatalogLoader catalog;
@@ -46,7 +45,7 @@ public final class KafkaIcebergScoringSinks implements ScoringSinks {
 
   @Override
   public void scores(DataStream<Prediction> predictions) {
-    predictions.sinkTo(kafka(new ScoreSerializer(topics.scores()))).uid("scores-topic").name("scores topic " + topics.scores());
+    predictions.sinkTo(kafka("scores", new ScoreSerializer(topics.scores()))).uid("scores-topic").name("scores topic " + topics.scores());
   }
 
   @Override
@@ -57,7 +56,7 @@ public final class KafkaIcebergScoringSinks implements ScoringSinks {
 
   @Override
   public void usage(DataStream<BatchUsage> usage) {
-    usage.sinkTo(kafka(topics.usageSerializer())).uid("usage-topic").name("usage topic " + topics.usage());
+    usage.sinkTo(kafka("usage", topics.usageSerializer())).uid("usage-topic").name("usage topic " + topics.usage());
   }
 
   @Override
@@ -66,14 +65,8 @@ public final class KafkaIcebergScoringSinks implements ScoringSinks {
     iceberg(events, new DroppedRows(view), PredictionTable.UNSCORED, schema, "unscored");
   }
 
-  private <T> KafkaSink<T> kafka(KafkaRecordSerializationSchema<T> serializer) {
-    return KafkaSink.<T>builder()
-        .setBootstrapServers(topics.bootstrap())
-        .setRecordSerializer(serializer)
-        .setDeliveryGuarantee(topics.guarantee())
-        .setTransactionalIdPrefix("factory-scoring-" + view.id())
-        .setKafkaProducerConfig(topics.producer())
-        .build();
+  private <T> KafkaSink<T> kafka(String sink, KafkaRecordSerializationSchema<T> serializer) {
+    return KafkaSinks.sink(topics.kafka(), sink, serializer);
   }
 
   private <T> void iceberg(DataStream<T> input, MapFunction<T, RowData> toRow, TableIdentifier id, Schema schema, String name) {
