@@ -152,7 +152,7 @@ public final class FeaturesJobMain {
   public static void registerOnlineSchema(JobConfig config, FeatureView view, String topic) throws java.io.IOException {
     String registry = config.get("schema.registry.url", "");
     if (!registry.isBlank()) {
-      new dev.aifactory.schemas.wire.SchemaRegistryClient(registry).register(topic + "-value", OnlineSchema.of(view));
+      dev.aifactory.schemas.wire.SchemaRegistryClient.shared(registry).register(topic + "-value", OnlineSchema.of(view));
     }
   }
 

@@ -28,6 +28,12 @@ import java.util.List;
  * @param maxQuarantineOriginalBytes how much of a quarantined message (and of its key) is kept in
  *     quarantine, which also keeps its full length and SHA-256; keeps every quarantine record far
  *     below a Kafka producer's {@code max.request.size}
+ * @param parkWhenRegistryUnavailable whether messages whose schema the registry cannot serve
+ *     right now wait and are retried (streaming runs) rather than quarantined at once (bounded
+ *     runs, which must end)
+ * @param registryRetryInterval how often parked messages are tried again
+ * @param registryParkMax how long a message may wait for the registry before it is quarantined
+ *     as {@code REGISTRY_UNAVAILABLE} (replay it with {@code factory quarantine replay})
  */
 public record IngestSettings(
     List<DomainSpec> domains,
@@ -41,7 +47,10 @@ public record IngestSettings(
     String usageTopic,
     String team,
     int maxPayloadBytes,
-    int maxQuarantineOriginalBytes) implements Serializable {
+    int maxQuarantineOriginalBytes,
+    boolean parkWhenRegistryUnavailable,
+    Duration registryRetryInterval,
+    Duration registryParkMax) implements Serializable {
 
   public static final int DEFAULT_MAX_PAYLOAD_BYTES = 512 * 1024;
   public static final int DEFAULT_MAX_QUARANTINE_ORIGINAL_BYTES = 64 * 1024;
@@ -60,7 +69,10 @@ public record IngestSettings(
         config.get("ingest.usage.topic", ""),
         config.get("ingest.team", "data"),
         config.getInt("ingest.decode.max-payload-bytes", DEFAULT_MAX_PAYLOAD_BYTES),
-        config.getInt("ingest.quarantine.max-original-bytes", DEFAULT_MAX_QUARANTINE_ORIGINAL_BYTES));
+        config.getInt("ingest.quarantine.max-original-bytes", DEFAULT_MAX_QUARANTINE_ORIGINAL_BYTES),
+        !config.getBoolean("ingest.bounded", false),
+        config.getDuration("ingest.registry.retry-interval", Duration.ofSeconds(10)),
+        config.getDuration("ingest.registry.park-max", Duration.ofHours(1)));
   }
 
   public DecodeLimits decodeLimits() {

@@ -1,5 +1,6 @@
 package dev.aifactory.ingest;
 
+import dev.aifactory.ingest.decode.RetryParkedRecords;
 import dev.aifactory.ingest.decode.SplitUndecodable;
 import dev.aifactory.ingest.dedup.DeduplicateByEventId;
 import dev.aifactory.ingest.dq.DqCounts;
@@ -8,6 +9,7 @@ import dev.aifactory.ingest.dq.RecordsPerDomain;
 import dev.aifactory.ingest.model.Accepted;
 import dev.aifactory.ingest.model.Decoded;
 import dev.aifactory.ingest.model.DqSample;
+import dev.aifactory.ingest.model.Parked;
 import dev.aifactory.ingest.model.Quarantined;
 import dev.aifactory.ingest.sink.IngestSinks;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -19,6 +21,8 @@ import org.apache.flink.streaming.api.windowing.assigners.TumblingProcessingTime
  *
  * <pre>
  * source (decoded, quality-checked, event time) ─┬─ undecodable ───────────┐
+ *                                                 ├─ parked for the registry ─ retry ─┬─ decoded (joins below)
+ *                                                 │                                   └─ gave up ─ quarantine
  *                                                 └─ decoded ─┬─ bronze      │
  *                                                             ├─ rule violators ─┴─ quarantine
  *                                                             ├─ valid ─ dedup ─ silver
@@ -43,9 +47,16 @@ public final class IngestTopology {
     // so chained operators may pass records by reference instead of deep-copying each one
     // (payload bytes included) at every step of the chain.
     source.getExecutionEnvironment().getConfig().enableObjectReuse();
-    SingleOutputStreamOperator<Accepted> timed = source
+    SingleOutputStreamOperator<Accepted> decoded = source
         .process(new SplitUndecodable())
         .uid("split-undecodable").name("split undecodable");
+    // Messages whose schema the registry could not serve yet wait and are retried; once decoded
+    // they join the others.
+    SingleOutputStreamOperator<Accepted> retried = decoded.getSideOutput(SplitUndecodable.PARKED)
+        .keyBy(Parked::partitionKey)
+        .process(new RetryParkedRecords(settings))
+        .uid("retry-parked").name("retry messages parked for the schema registry");
+    DataStream<Accepted> timed = decoded.union(retried);
 
     sinks.bronze(timed);
 
@@ -61,8 +72,9 @@ public final class IngestTopology {
         .process(new DeduplicateByEventId(settings.dedupTtl(), maxOriginal))
         .uid("dedup").name("deduplicate by event id");
     sinks.silver(firstSeen);
-    sinks.quarantine(timed.getSideOutput(SplitUndecodable.UNDECODABLE)
-        .union(violators, firstSeen.getSideOutput(DeduplicateByEventId.CONFLICTS)));
+    sinks.quarantine(decoded.getSideOutput(SplitUndecodable.UNDECODABLE)
+        .union(violators, firstSeen.getSideOutput(DeduplicateByEventId.CONFLICTS),
+            retried.getSideOutput(RetryParkedRecords.GAVE_UP)));
 
     // The dq windows count records by when they were checked (ingest time), not by their event
     // time: a rule violator's event time is exactly what cannot be trusted (zero, Long.MIN_VALUE,

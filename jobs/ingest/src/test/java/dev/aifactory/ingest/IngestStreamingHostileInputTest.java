@@ -8,7 +8,6 @@ import dev.aifactory.common.generator.GeneratorSettings;
 import dev.aifactory.common.generator.PaymentsGenerator;
 import dev.aifactory.ingest.sink.IngestTables;
 import dev.aifactory.localstack.LocalKafka;
-import dev.aifactory.schemas.SchemaCatalog;
 import dev.aifactory.schemas.wire.AvroWire;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -18,7 +17,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
@@ -99,14 +97,14 @@ class IngestStreamingHostileInputTest {
     List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>();
     long[] times = {Long.MIN_VALUE, 0L, Long.MAX_VALUE};
     for (int i = 0; i < times.length; i++) {
-      GenericRecord r = payment("poison-time-" + i);
+      GenericRecord r = TestPayments.payment(TestPayments.CONTRACT, "poison-time-" + i);
       r.put("event_time", times[i]);
       out.add(record(r.get("event_id").toString(), AvroWire.singleObject(r)));
     }
-    GenericRecord million = payment("poison-million");
+    GenericRecord million = TestPayments.payment(TestPayments.CONTRACT, "poison-million");
     million.put("card_id", "c".repeat(1_000_000));
     out.add(record("poison-million", AvroWire.singleObject(million)));
-    byte[] bomb = AvroWire.singleObject(payment("poison-bomb-1"));
+    byte[] bomb = AvroWire.singleObject(TestPayments.payment(TestPayments.CONTRACT, "poison-bomb-1"));
     byte[] header = java.util.Arrays.copyOf(bomb, 10);
     out.add(record("poison-bomb-1", concat(header, new byte[] {(byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, 0x08, 65})));
     byte[] random = new byte[64];
@@ -120,17 +118,6 @@ class IngestStreamingHostileInputTest {
     return new ProducerRecord<>(TX, 1, System.currentTimeMillis(), key.getBytes(StandardCharsets.UTF_8), value);
   }
 
-  private static GenericRecord payment(String eventId) {
-    GenericRecord r = new GenericData.Record(SchemaCatalog.bundled().contract(PaymentsGenerator.TRANSACTION).schema());
-    r.put("event_id", eventId);
-    r.put("card_id", "card-poison");
-    r.put("merchant_id", "m-poison");
-    r.put("amount", 10.0);
-    r.put("currency", "EUR");
-    r.put("event_time", System.currentTimeMillis());
-    r.put("channel", "pos");
-    return r;
-  }
 
   private static byte[] concat(byte[] a, byte[] b) {
     byte[] out = java.util.Arrays.copyOf(a, a.length + b.length);

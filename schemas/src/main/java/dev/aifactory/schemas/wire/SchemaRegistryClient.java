@@ -17,31 +17,63 @@ import org.apache.avro.SchemaParseException;
 /**
  * Resolves schema ids against a Confluent-compatible registry ({@code GET /schemas/ids/{id}}),
  * and registers the schemas the factory publishes ({@code POST /subjects/{subject}/versions}).
- * Found schemas are cached for the life of the client (ids are immutable); a missing id is
- * remembered for a short while so a burst of unknown-id messages does not hammer the registry.
+ *
+ * <p>Lookups sit on a decode thread, which must never wait long on the network: a checkpoint
+ * barrier queues behind it.
+ * <ul>
+ *   <li>Found schemas are cached for the life of the client (ids are immutable).</li>
+ *   <li>A missing id (404) is remembered for {@code missingTtl}, so a burst of unknown-id
+ *       messages does not hammer the registry.</li>
+ *   <li>An unreachable or failing registry is remembered for {@code unavailableTtl}: during that
+ *       window every lookup of an unknown id fails at once with {@code REGISTRY_UNAVAILABLE},
+ *       without a network call. The thread waits at most {@code timeout} × {@code attempts}
+ *       per window, not per message.</li>
+ * </ul>
+ * {@link #shared(String)} gives one client per registry URL per JVM (per job class loader), so
+ * every task and sink of a job shares its cache and its view of the registry's health.
  */
 public final class SchemaRegistryClient {
 
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Map<String, SchemaRegistryClient> SHARED = new ConcurrentHashMap<>();
+
+  /** Decode-path settings: one attempt of at most a second, then five seconds without trying. */
+  public static final Duration DECODE_TIMEOUT = Duration.ofSeconds(1);
+  public static final long UNAVAILABLE_TTL_MILLIS = 5_000;
 
   private final URI baseUrl;
   private final HttpClient http;
   private final Duration timeout;
   private final int attempts;
   private final long missingTtlMillis;
+  private final long unavailableTtlMillis;
   private final Map<Integer, WriterSchema> found = new ConcurrentHashMap<>();
   private final Map<Integer, Long> missingUntil = new ConcurrentHashMap<>();
+  private volatile long unavailableUntil;
+  private volatile String lastFailure = "";
+
+  /** The client of this registry that every decoder and sink of this JVM shares. */
+  public static SchemaRegistryClient shared(String baseUrl) {
+    return SHARED.computeIfAbsent(baseUrl, url -> new SchemaRegistryClient(url, DECODE_TIMEOUT, 1, 30_000,
+        UNAVAILABLE_TTL_MILLIS));
+  }
 
   public SchemaRegistryClient(String baseUrl) {
-    this(baseUrl, Duration.ofSeconds(5), 3, 30_000);
+    this(baseUrl, DECODE_TIMEOUT, 1, 30_000, UNAVAILABLE_TTL_MILLIS);
   }
 
   public SchemaRegistryClient(String baseUrl, Duration timeout, int attempts, long missingTtlMillis) {
+    this(baseUrl, timeout, attempts, missingTtlMillis, UNAVAILABLE_TTL_MILLIS);
+  }
+
+  public SchemaRegistryClient(String baseUrl, Duration timeout, int attempts, long missingTtlMillis,
+      long unavailableTtlMillis) {
     this.baseUrl = URI.create(baseUrl.endsWith("/") ? baseUrl : baseUrl + "/");
     this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
     this.timeout = timeout;
     this.attempts = attempts;
     this.missingTtlMillis = missingTtlMillis;
+    this.unavailableTtlMillis = unavailableTtlMillis;
   }
 
   public WriterSchema writerSchema(int id) throws UndecodableException {
@@ -49,11 +81,25 @@ public final class SchemaRegistryClient {
     if (cached != null) {
       return cached;
     }
+    long now = System.currentTimeMillis();
     Long until = missingUntil.get(id);
-    if (until != null && until > System.currentTimeMillis()) {
+    if (until != null && until > now) {
       throw unknown(id);
     }
-    WriterSchema fetched = fetch(id);
+    if (unavailableUntil > now) {
+      throw new UndecodableException(UndecodableReason.REGISTRY_UNAVAILABLE, "schema id " + id + ": " + baseUrl
+          + " failed within the last " + unavailableTtlMillis + " ms (" + lastFailure + "); not asked again yet");
+    }
+    WriterSchema fetched;
+    try {
+      fetched = fetch(id);
+    } catch (UndecodableException e) {
+      if (e.reason() == UndecodableReason.REGISTRY_UNAVAILABLE) {
+        lastFailure = String.valueOf(e.getCause());
+        unavailableUntil = System.currentTimeMillis() + unavailableTtlMillis;
+      }
+      throw e;
+    }
     found.put(id, fetched);
     return fetched;
   }
@@ -82,7 +128,9 @@ public final class SchemaRegistryClient {
         Thread.currentThread().interrupt();
         throw new UndecodableException(UndecodableReason.REGISTRY_UNAVAILABLE, "interrupted", e);
       }
-      sleepBeforeRetry(attempt);
+      if (attempt < attempts) {
+        sleepBeforeRetry(attempt);
+      }
     }
     throw new UndecodableException(UndecodableReason.REGISTRY_UNAVAILABLE,
         "schema id " + id + " from " + baseUrl + " after " + attempts + " attempts", lastFailure);

@@ -32,7 +32,7 @@ public final class DomainDecoders {
 
   public DomainDecoders(IngestSettings settings) {
     SchemaCatalog catalog = SchemaCatalog.bundled();
-    SchemaRegistryClient registry = settings.registryUrl() == null ? null : new SchemaRegistryClient(settings.registryUrl());
+    SchemaRegistryClient registry = settings.registryUrl() == null ? null : SchemaRegistryClient.shared(settings.registryUrl());
     for (DomainSpec spec : settings.domains()) {
       Schema contract = catalog.contract(spec.contract()).schema();
       WireFormat format = spec.plainWriterSchema() != null

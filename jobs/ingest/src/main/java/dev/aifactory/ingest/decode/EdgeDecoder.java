@@ -3,11 +3,13 @@ package dev.aifactory.ingest.decode;
 import dev.aifactory.ingest.IngestSettings;
 import dev.aifactory.ingest.model.Accepted;
 import dev.aifactory.ingest.model.Decoded;
+import dev.aifactory.ingest.model.Parked;
 import dev.aifactory.ingest.model.Quarantined;
 import dev.aifactory.ingest.model.RawRecord;
 import dev.aifactory.ingest.quality.QualityRule;
 import dev.aifactory.schemas.wire.PayloadDecoder;
 import dev.aifactory.schemas.wire.UndecodableException;
+import dev.aifactory.schemas.wire.UndecodableReason;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,14 +39,22 @@ public final class EdgeDecoder {
 
   private final DomainDecoders decoders;
   private final int maxOriginalBytes;
+  private final boolean parkWhenRegistryUnavailable;
   private final Map<String, DomainMetrics> metrics = new HashMap<>();
 
   public EdgeDecoder(IngestSettings settings, MetricGroup metricGroup) {
     decoders = new DomainDecoders(settings);
     maxOriginalBytes = settings.maxQuarantineOriginalBytes();
+    parkWhenRegistryUnavailable = settings.parkWhenRegistryUnavailable();
     MetricGroup group = metricGroup.addGroup("ingest");
     settings.domains().forEach(d -> metrics.put(d.name(), new DomainMetrics(group.addGroup("domain", d.name()),
         decoders.forName(d.name()).rules())));
+  }
+
+  /** The domain reading a topic, or null. */
+  public String domainOf(String topic) {
+    DomainDecoders.Domain domain = decoders.forTopic(topic);
+    return domain == null ? null : domain.spec().name();
   }
 
   public Decoded decode(RawRecord raw) {
@@ -61,6 +71,10 @@ public final class EdgeDecoder {
       m.decoded.inc();
       return Decoded.accepted(accepted);
     } catch (UndecodableException e) {
+      if (e.reason() == UndecodableReason.REGISTRY_UNAVAILABLE && parkWhenRegistryUnavailable) {
+        m.parked.inc();
+        return Decoded.parked(new Parked(raw, now, e.getMessage()));
+      }
       m.undecodable.inc();
       return Decoded.undecodable(Quarantined.undecodable(domain.spec().name(), raw, e.reason().name(), e.getMessage(), now,
           maxOriginalBytes));
@@ -115,6 +129,7 @@ public final class EdgeDecoder {
     final Counter in;
     final Counter decoded;
     final Counter undecodable;
+    final Counter parked;
     final Counter[] violations;
     private final MetricGroup group;
     private final Map<String, Counter> unmappedByWriter = new HashMap<>();
@@ -130,6 +145,7 @@ public final class EdgeDecoder {
       in = group.counter("recordsIn");
       decoded = group.counter("decoded");
       undecodable = group.counter("undecodable");
+      parked = group.counter("parkedForRegistry");
       group.meter("undecodablePerSecond", new MeterView(undecodable));
       violations = new Counter[rules.size()];
       for (int i = 0; i < rules.size(); i++) {

@@ -37,6 +37,9 @@ public final class QualityAwareWatermarks {
     if (kafkaTimestamp >= 0) {
       return kafkaTimestamp;
     }
-    return d.accepted != null ? d.accepted.ingestTime : d.undecodable.quarantinedAt;
+    if (d.accepted != null) {
+      return d.accepted.ingestTime;
+    }
+    return d.parked != null ? d.parked.parkedAt : d.undecodable.quarantinedAt;
   }
 }

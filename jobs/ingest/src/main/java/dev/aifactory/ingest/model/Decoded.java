@@ -10,6 +10,8 @@ public class Decoded {
   public Accepted accepted;
   /** Null when the message decoded. */
   public Quarantined undecodable;
+  /** Set instead of {@link #undecodable} when the message must wait for the schema registry. */
+  public Parked parked;
 
   public Decoded() {}
 
@@ -22,6 +24,12 @@ public class Decoded {
   public static Decoded undecodable(Quarantined undecodable) {
     Decoded d = new Decoded();
     d.undecodable = undecodable;
+    return d;
+  }
+
+  public static Decoded parked(Parked parked) {
+    Decoded d = new Decoded();
+    d.parked = parked;
     return d;
   }
 
