@@ -89,9 +89,16 @@ public final class BurnRateAlerts extends KeyedProcessFunction<String, ResourceW
     }
   }
 
-  /** Adds to the spend of the month {@code time} is in (a new month starts from zero) and returns it. */
+  /**
+   * Adds to the spend of the month {@code time} is in (a new month starts from zero) and returns
+   * the current month's spend. A late correction to a month already closed changes that month's
+   * cost rows, not the current month's burn rate.
+   */
   private double addToMonth(long time, double cost) throws Exception {
     long m = YearMonth.from(Instant.ofEpochMilli(time).atZone(ZoneOffset.UTC)).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
+    if (month.value() != null && m < month.value()) {
+      return monthToDate.value() == null ? 0 : monthToDate.value();
+    }
     if (month.value() == null || month.value() < m) {
       month.update(m);
       monthToDate.update(0.0);

@@ -63,4 +63,39 @@ class CostAlertsTest {
       assertThat(alerts.get(0).alertId).isEqualTo(alerts.get(1).alertId);
     }
   }
+
+  @Test
+  void aLateCorrectionToLastMonthsFinalWindowIsNotAddedToThisMonthsBurn() throws Exception {
+    // Hourly windows, budget 1,000 a month. February's first hours cost 1 each: projected ~673.
+    // Then January's last window (23:00-24:00, cost 10) is corrected to 1,000: January's spend,
+    // not February's. Counted in February, the projection would be ~1,663 and raise an alert.
+    long hour = 3_600_000L;
+    long feb = Instant.parse("2026-02-01T00:00:00Z").toEpochMilli();
+    Budgets budgets = new Budgets(Map.of("risk/online_inference", 1_000.0));
+    try (var h = new KeyedOneInputStreamOperatorTestHarness<>(
+        new KeyedProcessOperator<>(new BurnRateAlerts(budgets, 0.1, hour)), (ResourceWindow w) -> w.labels.budgetSubject(), Types.STRING)) {
+      h.open();
+      ResourceWindow janLast = window(feb - hour, hour, 10);
+      h.processElement(new StreamRecord<>(janLast, janLast.windowEnd - 1));
+      h.processWatermark(new Watermark(janLast.windowEnd));
+      ResourceWindow feb1 = window(feb, hour, 1);
+      h.processElement(new StreamRecord<>(feb1, feb1.windowEnd - 1));
+      h.processWatermark(new Watermark(feb1.windowEnd));
+
+      ResourceWindow corrected = window(feb - hour, hour, 1_000);
+      corrected.previous = janLast;
+      h.processElement(new StreamRecord<>(corrected, corrected.windowEnd - 1));
+      ResourceWindow feb2 = window(feb + hour, hour, 1);
+      h.processElement(new StreamRecord<>(feb2, feb2.windowEnd - 1));
+      h.processWatermark(new Watermark(feb2.windowEnd));
+      assertThat(h.extractOutputValues()).as("February is on course").isEmpty();
+    }
+  }
+
+  private static ResourceWindow window(long start, long size, double cost) {
+    ResourceWindow w = TestWindows.gpu("GPU-1", start, size, 0.9, cost, 0);
+    w.energyCost = 0;
+    w.contractedRatio = 1;
+    return w;
+  }
 }
