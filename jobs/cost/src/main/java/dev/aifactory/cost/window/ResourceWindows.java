@@ -138,6 +138,10 @@ public final class ResourceWindows extends KeyedBroadcastProcessFunction<String,
     }
     inBucket.add(at, sample);
     buckets.put(bucketStart, inBucket);
+    // A late sample is also the new baseline of the next one's energy increase: that sample's
+    // window, however far after a gap, must be recomputed too, or the increase up to the late
+    // sample is counted in both windows.
+    Long next = sample.time < watermark ? nextSampleTime(inBucket, at, bucketStart, watermark) : null;
     for (long size : windowSizes) {
       long end = windowEnd(sample.time, size);
       boolean spills = sample.time + maxIntervalMs > end;
@@ -151,8 +155,30 @@ public final class ResourceWindows extends KeyedBroadcastProcessFunction<String,
         if (spills && end + size <= watermark) {
           recompute(end, end + size, ctx.getBroadcastState(PRICES), out);
         }
+        long nextEnd = next == null ? end : windowEnd(next, size);
+        if (nextEnd > end + (spills ? size : 0) && nextEnd <= watermark) {
+          recompute(nextEnd - size, nextEnd, ctx.getBroadcastState(PRICES), out);
+        }
       }
     }
+  }
+
+  /**
+   * The time of the first sample after {@code inBucket[at]} in a window already emitted (before
+   * the watermark), or null. Looks no further than the watermark: windows after it are computed
+   * when it passes them, with every sample in place.
+   */
+  private Long nextSampleTime(List<Sample> inBucket, int at, long bucketStart, long watermark) throws Exception {
+    if (at + 1 < inBucket.size()) {
+      return inBucket.get(at + 1).time;
+    }
+    for (long b = bucketStart + bucket; b < watermark; b += bucket) {
+      List<Sample> some = buckets.get(b);
+      if (some != null && !some.isEmpty()) {
+        return some.get(0).time;
+      }
+    }
+    return null;
   }
 
   @Override

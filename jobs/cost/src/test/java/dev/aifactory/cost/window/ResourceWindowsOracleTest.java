@@ -20,6 +20,7 @@ import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -131,6 +132,52 @@ class ResourceWindowsOracleTest {
       assertThat(got.idleCost).as(at).isCloseTo(want.assetCost - want.workloadCost, within(1e-9));
       assertThat(got.gapSeconds).as(at).isCloseTo(want.gapSeconds, within(1e-9));
     }
+  }
+
+  @Test
+  void aLateSampleInAGapMovesEnergyBetweenWindowsWithoutCountingItTwice() throws Exception {
+    // GPU counter readings: 0 J at 1:00, then silence (a gap, longer than the max interval), and
+    // 1,000 J at 4:10. The 4:00 window holds the whole increase. A reading of 400 J taken at 2:10
+    // arrives late (within the lateness): 400 J belong to the 2:00 window and 600 J to the 4:00
+    // window; the increase is counted once in all.
+    long base = 16_667 * 60 * SECOND; // on a minute
+    ResourceWindows function = new ResourceWindows(new long[] {60 * SECOND}, MAX_INTERVAL, 300 * SECOND, PRICES);
+    Map<String, ResourceWindow> finalWindows = new HashMap<>();
+    try (var h = new KeyedTwoInputStreamOperatorTestHarness<>(new CoBroadcastWithKeyedOperator<>(function, List.of(ResourceWindows.PRICES)),
+        (Sample s) -> s.resourceId, (PriceBook.Entry e) -> "", Types.STRING)) {
+      h.open();
+      Sample first = reading("a", base + 60 * SECOND, 0);
+      Sample last = reading("c", base + 250 * SECOND, 1_000_000);
+      h.processElement1(new StreamRecord<>(first, first.time));
+      h.processElement1(new StreamRecord<>(last, last.time));
+      h.processBothWatermarks(new Watermark(base + 300 * SECOND));
+      Sample late = reading("b", base + 130 * SECOND, 400_000);
+      h.processElement1(new StreamRecord<>(late, late.time));
+      h.processBothWatermarks(new Watermark(Long.MAX_VALUE));
+      for (ResourceWindow w : h.extractOutputValues()) {
+        finalWindows.put(key(w), w);
+      }
+    }
+    double kwh = 1_000_000 / 3.6e9;
+    double total = finalWindows.values().stream().mapToDouble(w -> w.energyKwh).sum();
+    assertThat(total).as("the counter's increase, once").isCloseTo(kwh, within(1e-15));
+    assertThat(finalWindows.values().stream().filter(w -> w.windowStart == base + 120 * SECOND).findFirst().orElseThrow().energyKwh)
+        .isCloseTo(0.4 * kwh, within(1e-15));
+    assertThat(finalWindows.values().stream().filter(w -> w.windowStart == base + 240 * SECOND).findFirst().orElseThrow().energyKwh)
+        .isCloseTo(0.6 * kwh, within(1e-15));
+  }
+
+  private static Sample reading(String id, long time, long energyMj) {
+    Sample s = new Sample();
+    s.eventId = id;
+    s.time = time;
+    s.resourceId = "gpu-energy";
+    s.resourceType = "gpu";
+    s.acceleratorType = "H200";
+    s.labels = new Labels("risk", "online_inference", "scoring", "fraud:1");
+    s.gpuUtilPct = 50;
+    s.energyMj = energyMj;
+    return s;
   }
 
   /** One resource over 15 minutes: samples every 5 s with gaps, a counter reset, a workload change. */
