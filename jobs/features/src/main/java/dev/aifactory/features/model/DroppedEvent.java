@@ -8,6 +8,12 @@ package dev.aifactory.features.model;
 public class DroppedEvent {
   public static final String LATE = "LATE";
   public static final String UNREADABLE = "UNREADABLE";
+  /** An entity key that is empty or longer than {@link #MAX_ENTITY_KEY_CHARS}: it would key state and the online store. */
+  public static final String INVALID_ENTITY_KEY = "INVALID_ENTITY_KEY";
+  /** An event time before 2000 or more than a day ahead: event-time state and timers would be wrong. */
+  public static final String EVENT_TIME_OUT_OF_RANGE = "EVENT_TIME_OUT_OF_RANGE";
+  public static final int MAX_ENTITY_KEY_CHARS = 256;
+  public static final long MIN_EVENT_TIME = 946_684_800_000L; // 2000-01-01T00:00:00Z
 
   public String reason;
   public String detail;

@@ -51,9 +51,28 @@ public final class SilverTopicDeserializer implements KafkaRecordDeserialization
     }
     if (input == null) {
       notForThisView.inc();
-    } else {
-      out.collect(SourceRecord.of(input));
+      return;
     }
+    // Silver is validated by the ingest job, but the topic is open to any producer: a record that
+    // would break keyed state, timers or the online topic is dropped with a reason, not served.
+    String invalid = invalid(input);
+    if (invalid != null) {
+      out.collect(SourceRecord.unreadable(new DroppedEvent(invalid, record.topic() + "/" + record.partition() + "@"
+          + record.offset(), input.entity.length() > 64 ? input.entity.substring(0, 64) + "..." : input.entity,
+          input.eventId, input.eventTime, Long.MIN_VALUE, System.currentTimeMillis())));
+      return;
+    }
+    out.collect(SourceRecord.of(input));
+  }
+
+  static String invalid(FeatureInput input) {
+    if (input.entity.isEmpty() || input.entity.length() > DroppedEvent.MAX_ENTITY_KEY_CHARS) {
+      return DroppedEvent.INVALID_ENTITY_KEY;
+    }
+    if (input.eventTime < DroppedEvent.MIN_EVENT_TIME || input.eventTime > System.currentTimeMillis() + 86_400_000L) {
+      return DroppedEvent.EVENT_TIME_OUT_OF_RANGE;
+    }
+    return null;
   }
 
   @Override
