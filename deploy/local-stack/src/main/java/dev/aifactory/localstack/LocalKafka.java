@@ -104,8 +104,21 @@ public final class LocalKafka implements AutoCloseable {
 
   /** Everything a topic of any Kafka cluster holds now, from the beginning of every partition. */
   public static List<ConsumerRecord<byte[], byte[]>> readTopic(String bootstrap, String topic) {
+    return readTopic(bootstrap, topic, "read_uncommitted");
+  }
+
+  /**
+   * What a {@code read_committed} consumer sees of a topic now: records of committed transactions
+   * only, up to the last stable offset.
+   */
+  public List<ConsumerRecord<byte[], byte[]>> readCommitted(String topic) {
+    return readTopic(bootstrapServers(), topic, "read_committed");
+  }
+
+  private static List<ConsumerRecord<byte[], byte[]>> readTopic(String bootstrap, String topic, String isolation) {
     Properties p = new Properties();
     p.put("bootstrap.servers", bootstrap);
+    p.put("isolation.level", isolation);
     try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
       List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
           .map(info -> new TopicPartition(topic, info.partition())).toList();

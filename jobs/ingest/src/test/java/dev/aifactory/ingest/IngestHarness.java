@@ -86,8 +86,21 @@ final class IngestHarness {
   /** As above, with {@code restarts} attempts of Flink's fixed-delay restart strategy. */
   JobClient startStreaming(JobConfig config, UnaryOperator<DataStream<Decoded>> tap, String savepoint, int restarts)
       throws Exception {
+    return startStreaming(config, tap, savepoint, restarts, null);
+  }
+
+  /** As above; with {@code checkpoints} set, checkpoints are kept there after the job is cancelled. */
+  JobClient startStreaming(JobConfig config, UnaryOperator<DataStream<Decoded>> tap, String savepoint, int restarts,
+      Path checkpoints) throws Exception {
     JobConfig streaming = config.with("ingest.bounded", "false");
     StreamExecutionEnvironment env = environment(streaming);
+    if (checkpoints != null) {
+      Configuration retained = new Configuration();
+      retained.set(org.apache.flink.configuration.CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
+      retained.set(org.apache.flink.configuration.CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
+          org.apache.flink.configuration.ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+      env.configure(retained);
+    }
     if (restarts > 0) {
       Configuration restart = new Configuration();
       restart.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");

@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
@@ -33,9 +32,6 @@ import org.apache.iceberg.data.IcebergGenerics;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.io.CloseableIterable;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -141,25 +137,15 @@ class ScoringFailoverTest {
 
   /** Event ids of the scores a read_committed consumer sees, duplicates kept. */
   private static List<String> committedScores(LocalKafka kafka) {
-    Properties p = new Properties();
-    p.put("bootstrap.servers", kafka.bootstrapServers());
-    p.put("isolation.level", "read_committed");
-    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      List<TopicPartition> partitions = consumer.partitionsFor("scores").stream()
-          .map(info -> new TopicPartition("scores", info.partition())).toList();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      Map<TopicPartition, Long> end = consumer.endOffsets(partitions); // the last stable offsets
-      List<String> ids = new ArrayList<>();
-      long deadline = System.currentTimeMillis() + 30_000;
-      while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp)) && System.currentTimeMillis() < deadline) {
-        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-          ids.add(Score.fromByteBuffer(ByteBuffer.wrap(r.value())).getEventId());
-        }
+    List<String> ids = new ArrayList<>();
+    for (ConsumerRecord<byte[], byte[]> r : kafka.readCommitted("scores")) {
+      try {
+        ids.add(Score.fromByteBuffer(ByteBuffer.wrap(r.value())).getEventId());
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
       }
-      return ids;
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
     }
+    return ids;
   }
+
 }
