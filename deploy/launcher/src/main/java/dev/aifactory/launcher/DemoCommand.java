@@ -78,7 +78,7 @@ final class DemoCommand implements Callable<Integer> {
           "telemetry.usage");
       System.out.printf("kafka at %s; generating %d messages (seed %d)...%n", kafka.bootstrapServers(), events, seed);
       Map<GeneratedMessage.Kind, Long> sent = GenerateCommand.send(kafka.bootstrapServers(),
-          GeneratorSettings.defaults().withSeed(seed), events, 0, "raw.transactions", "raw.labels");
+          GeneratorSettings.defaults().withSeed(seed), false, events, 0, "raw.transactions", "raw.labels");
       System.out.println("generated: " + sent);
 
       JobConfig config = JobConfig.load("ingest-defaults.properties",

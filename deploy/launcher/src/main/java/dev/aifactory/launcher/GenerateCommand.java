@@ -35,6 +35,10 @@ final class GenerateCommand implements Callable<Integer> {
           + " event time: a topic with time-based retention deletes old ones.")
   long startMillis;
 
+  @Option(names = "--live", description = "Stamp each payment with the time it is sent (event time = now), instead of"
+      + " --start-millis plus synthetic gaps: for timing the jobs from creation. Use with --rate.")
+  boolean live;
+
   @Option(names = "--duplicate-rate", defaultValue = "0.02")
   double duplicateRate;
 
@@ -58,7 +62,7 @@ final class GenerateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Map<GeneratedMessage.Kind, Long> counts = send(bootstrap, settings(), events, rate, transactionsTopic, labelsTopic);
+    Map<GeneratedMessage.Kind, Long> counts = send(bootstrap, settings(), live, events, rate, transactionsTopic, labelsTopic);
     System.out.println("sent " + events + " messages to " + bootstrap + ": " + counts);
     return 0;
   }
@@ -68,8 +72,8 @@ final class GenerateCommand implements Callable<Integer> {
         .withRates(duplicateRate, lateRate, malformedRate).withVersionMix(v1Share, v2Share);
   }
 
-  static Map<GeneratedMessage.Kind, Long> send(String bootstrap, GeneratorSettings settings, int events, int rate,
-      String transactionsTopic, String labelsTopic) throws InterruptedException {
+  static Map<GeneratedMessage.Kind, Long> send(String bootstrap, GeneratorSettings settings, boolean live, int events,
+      int rate, String transactionsTopic, String labelsTopic) throws InterruptedException {
     Properties p = new Properties();
     p.put("bootstrap.servers", bootstrap);
     p.put("acks", "all");
@@ -77,6 +81,9 @@ final class GenerateCommand implements Callable<Integer> {
     p.put("compression.type", "lz4");
     Map<GeneratedMessage.Kind, Long> counts = new EnumMap<>(GeneratedMessage.Kind.class);
     PaymentsGenerator generator = new PaymentsGenerator(settings, transactionsTopic, labelsTopic);
+    if (live) {
+      generator.live();
+    }
     long start = System.nanoTime();
     try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
       for (int i = 0; i < events; i++) {

@@ -47,6 +47,8 @@ public final class PaymentsGenerator implements Iterator<GeneratedMessage> {
   private final Deque<GeneratedMessage> pending = new ArrayDeque<>();
   private long clock;
   private long sequence;
+  /** Null: event times follow the synthetic clock from the start. Set: payments happen now. */
+  private java.util.function.LongSupplier wallClock;
 
   public PaymentsGenerator(GeneratorSettings settings, String transactionTopic, String labelTopic) {
     this.settings = settings;
@@ -61,6 +63,17 @@ public final class PaymentsGenerator implements Iterator<GeneratedMessage> {
     for (int i = 0; i < cards.length; i++) {
       cards[i] = new Card(i);
     }
+  }
+
+  /**
+   * Live mode: each payment happens when it is generated (event time = the wall clock, as
+   * authorisations do), so the jobs can be timed from creation; late ones lag behind now. A
+   * fraud burst's payments follow each other seconds apart, not minutes, so none is in the
+   * future when sent. The same seed gives the same cards, amounts and fraud, not the same times.
+   */
+  public PaymentsGenerator live() {
+    this.wallClock = System::currentTimeMillis;
+    return this;
   }
 
   @Override
@@ -103,7 +116,8 @@ public final class PaymentsGenerator implements Iterator<GeneratedMessage> {
   }
 
   private void produceOne() {
-    clock += 1 + (long) (-Math.log(1 - random.nextDouble()) * settings.meanGapMillis());
+    long gap = 1 + (long) (-Math.log(1 - random.nextDouble()) * settings.meanGapMillis());
+    clock = wallClock == null ? clock + gap : Math.max(clock + 1, wallClock.getAsLong());
     double roll = random.nextDouble();
     if (roll < settings.malformedRate()) {
       pending.add(malformed());
@@ -117,7 +131,8 @@ public final class PaymentsGenerator implements Iterator<GeneratedMessage> {
     int burst = fraud ? 1 + random.nextInt(4) : 1;
     for (int i = 0; i < burst; i++) {
       boolean late = random.nextDouble() < settings.lateRate();
-      long eventTime = late ? clock - 10 * 60_000L - random.nextInt(3_600_000) : clock + i * (30_000L + random.nextInt(90_000));
+      long spacing = wallClock == null ? 30_000L + random.nextInt(90_000) : 1 + random.nextInt(3);
+      long eventTime = late ? clock - 10 * 60_000L - random.nextInt(3_600_000) : clock + i * spacing;
       GenericRecord tx = transaction(card, fraud, eventTime);
       byte[] bytes = AvroWire.singleObject(tx);
       String eventId = tx.get("event_id").toString();
@@ -174,7 +189,9 @@ public final class PaymentsGenerator implements Iterator<GeneratedMessage> {
 
   private GeneratedMessage label(GenericRecord tx, Card card, boolean fraud) {
     long txTime = (Long) tx.get("event_time");
-    long labelTime = txTime + (fraud ? 2 * DAY + random.nextInt((int) (20 * DAY / 1000)) * 1000L : DAY + random.nextInt(3_600_000));
+    long delay = fraud ? 2 * DAY + random.nextInt((int) (20 * DAY / 1000)) * 1000L : DAY + random.nextInt(3_600_000);
+    // Live, a label days ahead would be an event from the future: it is confirmed within a minute.
+    long labelTime = txTime + (wallClock == null ? delay : 1_000 + random.nextInt(59_000));
     GenericRecord label = new GenericData.Record(labelSchema);
     String eventId = "lb-" + tx.get("event_id");
     label.put("event_id", eventId);
