@@ -47,7 +47,7 @@ final class ConsistencyCommand implements Callable<Integer> {
       description = "Share of compared vectors that may differ before the command fails (default: ${DEFAULT-VALUE}).")
   double maxMismatchRatio;
 
-  @Option(names = "--warehouse", defaultValue = ".factory/demo/warehouse")
+  @Option(names = "--warehouse", defaultValue = ".factory/warehouse")
   String warehouse;
 
   @Parameters(arity = "0..*", description = "More options as --key value pairs (iceberg.catalog.*).")

@@ -36,7 +36,7 @@ final class TrainingSetCommand implements Callable<Integer> {
       + " recomputing them from the feature history: what the model saw online, event by event.")
   boolean served;
 
-  @Option(names = "--warehouse", defaultValue = ".factory/demo/warehouse",
+  @Option(names = "--warehouse", defaultValue = ".factory/warehouse",
       description = "Local Iceberg warehouse (default: ${DEFAULT-VALUE}); --iceberg.catalog.* options override.")
   String warehouse;
 
