@@ -6,7 +6,7 @@
 #   deploy/local/flink.sh kill-taskmanager N     SIGKILL, for fault drills
 #   deploy/local/flink.sh stop-taskmanager N
 # Settings (environment): FLINK_DIR (.factory/local/flink), FLINK_REST_PORT (8081),
-# FLINK_RPC_PORT (6123), FLINK_TASKMANAGERS (2), FLINK_SLOTS (2), FLINK_JM_MEMORY (1536m),
+# FLINK_RPC_PORT (6123), FLINK_TASKMANAGERS (2), FLINK_SLOTS (4), FLINK_JM_MEMORY (1536m),
 # FLINK_TM_MEMORY (2048m), FLINK_CHECKPOINT_INTERVAL (10 s), FLINK_PROM_PORTS (9250-9269).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -24,7 +24,7 @@ write_conf() {
   [[ -f "$classpath_file" ]] || { echo "building the cluster class path (first run)..." >&2; (cd "$root" && mvn -B -q -DskipTests install -pl deploy/cluster -am >&2); }
   mkdir -p "$conf" "$dir/log" "$dir/checkpoints" "$dir/savepoints" "$dir/web-upload"
   sed -e "s#@FLINK_DIR@#$dir#g" -e "s#@REST_PORT@#$rest_port#g" -e "s#@JM_RPC_PORT@#${FLINK_RPC_PORT:-6123}#g" \
-      -e "s#@TM_SLOTS@#${FLINK_SLOTS:-2}#g" -e "s#@JM_MEMORY@#${FLINK_JM_MEMORY:-1536m}#g" \
+      -e "s#@TM_SLOTS@#${FLINK_SLOTS:-4}#g" -e "s#@JM_MEMORY@#${FLINK_JM_MEMORY:-1536m}#g" \
       -e "s#@TM_MEMORY@#${FLINK_TM_MEMORY:-2048m}#g" -e "s#@CHECKPOINT_INTERVAL@#${FLINK_CHECKPOINT_INTERVAL:-10 s}#g" \
       -e "s#@PROM_PORTS@#${FLINK_PROM_PORTS:-9250-9269}#g" "$here/conf/config.yaml" > "$conf/config.yaml"
   cp "$here/conf/log4j.properties" "$conf/log4j.properties"

@@ -40,7 +40,17 @@ final class SubmitCommand implements Callable<Integer> {
   public Integer call() {
     JobJars.JobJar target = JobJars.of(job, Path.of(""), jar);
     FlinkRestClient cluster = new FlinkRestClient(rest);
-    String jarId = cluster.uploadJar(target.jar());
+    // A job that cannot get its slots waits in CREATED and looks hung (and so do SQL queries
+    // behind it): say so before submitting.
+    FlinkRestClient.Slots slots = cluster.slots();
+    int needed = parallelism > 0 ? parallelism : slots.defaultParallelism();
+    if (needed > slots.available()) {
+      System.err.printf("not submitted: %s needs %d slot(s) and the cluster at %s has %d free of %d. Stop a job"
+          + " (./factory stop ...), add a TaskManager (deploy/local/flink.sh start-taskmanager), or lower -p.%n",
+          job, needed, rest, slots.available(), slots.total());
+      return 2;
+    }
+    String jarId = cluster.uploadOnce(target.jar());
     String jobId = cluster.run(jarId, target.entryClass(), parallelism, options, savepoint, allowNonRestored);
     System.out.println(jobId);
     System.err.printf("submitted %s as job %s to %s%s%n", job, jobId, rest,

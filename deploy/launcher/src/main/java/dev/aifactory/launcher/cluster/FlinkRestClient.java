@@ -45,13 +45,70 @@ public final class FlinkRestClient {
     return base;
   }
 
+  /**
+   * The id of this build of {@code jar} in the cluster's jar store, uploading it only if the
+   * store does not hold it yet: the stored name carries the jar's SHA-256, so a new build is
+   * uploaded once and every later submit of it (a restart, another job of the same jar) reuses it.
+   */
+  public String uploadOnce(Path jar) {
+    String name = storedName(jar);
+    for (JsonNode stored : get("/jars").path("files")) {
+      if (name.equals(stored.path("name").asText())) {
+        return stored.path("id").asText();
+      }
+    }
+    return uploadJar(jar, name);
+  }
+
+  static String storedName(Path jar) {
+    try (var in = Files.newInputStream(jar)) {
+      java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+      byte[] buffer = new byte[1 << 16];
+      for (int n; (n = in.read(buffer)) > 0; ) {
+        sha.update(buffer, 0, n);
+      }
+      String file = jar.getFileName().toString();
+      String stem = file.endsWith(".jar") ? file.substring(0, file.length() - 4) : file;
+      return stem + "-" + java.util.HexFormat.of().formatHex(sha.digest()).substring(0, 16) + ".jar";
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + jar, e);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The names of the jars in the cluster's jar store, one entry per upload. */
+  public List<String> storedJars() {
+    List<String> names = new ArrayList<>();
+    get("/jars").path("files").forEach(f -> names.add(f.path("name").asText()));
+    return names;
+  }
+
+  /** Free and total task slots of the cluster. */
+  public record Slots(int available, int total, int defaultParallelism) {}
+
+  public Slots slots() {
+    JsonNode overview = get("/overview");
+    int parallelism = 1;
+    for (JsonNode entry : get("/jobmanager/config")) {
+      if ("parallelism.default".equals(entry.path("key").asText())) {
+        parallelism = Integer.parseInt(entry.path("value").asText("1"));
+      }
+    }
+    return new Slots(overview.path("slots-available").asInt(), overview.path("slots-total").asInt(), parallelism);
+  }
+
   /** Uploads a jar to the cluster's jar store; returns its id for {@link #run}. */
   public String uploadJar(Path jar) {
+    return uploadJar(jar, jar.getFileName().toString());
+  }
+
+  private String uploadJar(Path jar, String name) {
     String boundary = "factory-" + UUID.randomUUID();
     ByteArrayOutputStream body = new ByteArrayOutputStream();
     try {
       body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"jarfile\"; filename=\""
-          + jar.getFileName() + "\"\r\nContent-Type: application/x-java-archive\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+          + name + "\"\r\nContent-Type: application/x-java-archive\r\n\r\n").getBytes(StandardCharsets.UTF_8));
       body.write(Files.readAllBytes(jar));
       body.write(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
     } catch (IOException e) {

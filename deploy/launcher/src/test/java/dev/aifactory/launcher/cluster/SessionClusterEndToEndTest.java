@@ -242,7 +242,7 @@ class SessionClusterEndToEndTest {
         "--cost.watermark.idleness", "5s",
         "--flink.execution.checkpointing.interval", "2s");
     JobJars.JobJar jar = JobJars.of("cost", Path.of("../..").toAbsolutePath().normalize(), null);
-    String cost = flink.run(flink.uploadJar(jar.jar()), jar.entryClass(), 1, options, v1.toUri().toString(), true);
+    String cost = flink.run(flink.uploadOnce(jar.jar()), jar.entryClass(), 1, options, v1.toUri().toString(), true);
     await("cost running", () -> flink.allTasksRunning(cost), SETTLE);
 
     long t0 = 1_772_323_200_000L;
@@ -307,7 +307,7 @@ class SessionClusterEndToEndTest {
 
   private static String submitFrom(String job, String savepoint, List<String> options) {
     JobJars.JobJar jar = JobJars.of(job, Path.of("../..").toAbsolutePath().normalize(), null);
-    String jobId = flink.run(flink.uploadJar(jar.jar()), jar.entryClass(), 2, options, savepoint, false);
+    String jobId = flink.run(flink.uploadOnce(jar.jar()), jar.entryClass(), 2, options, savepoint, false);
     await(job + " running", () -> flink.allTasksRunning(jobId), SETTLE);
     return jobId;
   }
@@ -330,6 +330,15 @@ class SessionClusterEndToEndTest {
   }
 
   /** Sends {@code count} generated messages, at {@code perSecond} (0: at once), and waits for the acks. */
+  @Test
+  @Order(4)
+  void eachBuildOfAJobJarIsUploadedOnce() {
+    // Ingest and features were each submitted more than once above (a restore, a reference run).
+    List<String> stored = flink.storedJars();
+    assertThat(stored).as("one upload per build of each jar").doesNotHaveDuplicates()
+        .anyMatch(name -> name.startsWith("ingest-job")).anyMatch(name -> name.startsWith("features-job"));
+  }
+
   private static void send(int count, int perSecond) {
     long start = System.nanoTime();
     try (KafkaProducer<byte[], byte[]> producer = producer()) {
