@@ -3,13 +3,15 @@
 # from Kafka's own Maven artifacts (the launcher's classpath). Idempotent:
 #   deploy/local/kafka.sh start | stop | status
 # Settings (environment): KAFKA_PORT (9092), KAFKA_CONTROLLER_PORT (9093),
-# KAFKA_DIR (.factory/local/kafka under the repository), KAFKA_HEAP (1g).
+# KAFKA_DIR (.factory/local/kafka under the repository), KAFKA_HEAP (1g), KAFKA_TOPICS_FILE (the
+# topics created at start, deploy/local/topics.txt; empty for none).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 port="${KAFKA_PORT:-9092}"
 controller_port="${KAFKA_CONTROLLER_PORT:-9093}"
 dir="${KAFKA_DIR:-$root/.factory/local/kafka}"
 pidfile="$dir/kafka.pid"
+topics_file="${KAFKA_TOPICS_FILE-$root/deploy/local/topics.txt}"
 classpath_file="$root/deploy/launcher/target/classpath.txt"
 
 running() { [[ -f "$pidfile" ]] && kill -0 "$(cat "$pidfile")" 2>/dev/null; }
@@ -64,6 +66,10 @@ start() {
   for _ in $(seq 1 120); do
     if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
       echo "kafka started (pid $(cat "$pidfile")) on localhost:$port; data in $dir"
+      if [[ -n "$topics_file" ]]; then
+        java -cp "$cp" dev.aifactory.localstack.StackTopics "localhost:$port" "$topics_file" \
+          2>>"$dir/topics.log" || { echo "could not create the stack's topics; see $dir/topics.log" >&2; return 1; }
+      fi
       return 0
     fi
     running || { echo "kafka exited during start; see $dir/kafka.log" >&2; tail -20 "$dir/kafka.log" >&2; return 1; }

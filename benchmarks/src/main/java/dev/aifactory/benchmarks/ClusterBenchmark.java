@@ -52,7 +52,7 @@ public final class ClusterBenchmark {
     Path dir = repository.resolve("benchmarks/target/cluster-bench");
     org.apache.commons.io.FileUtils.deleteDirectory(dir.toFile());
     Map<String, Object> json = new LinkedHashMap<>();
-    try (LocalStack stack = new LocalStack(repository, dir, 2, 2, "5 s")) {
+    try (LocalStack stack = new LocalStack(repository, dir, 2, 2, "5 s").withoutStackTopics()) {
       stack.startWithoutGateway();
       try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.bootstrapServers()))) {
         admin.createTopics(List.of(new NewTopic(TX, 4, (short) 1), new NewTopic(LABELS, 4, (short) 1))).all().get();

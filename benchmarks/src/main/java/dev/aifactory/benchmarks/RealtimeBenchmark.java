@@ -88,7 +88,7 @@ public final class RealtimeBenchmark {
     Map<String, Object> json = new LinkedHashMap<>();
     Map<String, Object> realtime = new LinkedHashMap<>();
     Map<String, Object> old = new LinkedHashMap<>();
-    try (LocalStack stack = new LocalStack(repository, dir, 1, 4, "5 s")) {
+    try (LocalStack stack = new LocalStack(repository, dir, 1, 4, "5 s").withoutStackTopics()) {
       stack.startWithoutGateway();
       try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.bootstrapServers()))) {
         admin.createTopics(List.of(new NewTopic(RAW, 1, (short) 1), new NewTopic("raw.labels", 1, (short) 1))).all().get();

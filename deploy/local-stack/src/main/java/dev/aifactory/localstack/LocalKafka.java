@@ -72,7 +72,14 @@ public final class LocalKafka implements AutoCloseable {
   }
 
   public void createTopics(int partitions, Map<String, String> config, String... topics) {
-    try (Admin admin = admin()) {
+    createTopics(bootstrapServers(), partitions, config, topics);
+  }
+
+  /** Creates topics (idempotent) on any Kafka cluster, with one replica each (a local broker). */
+  public static void createTopics(String bootstrap, int partitions, Map<String, String> config, String... topics) {
+    Properties props = new Properties();
+    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    try (Admin admin = Admin.create(props)) {
       List<NewTopic> newTopics = new ArrayList<>();
       for (String topic : topics) {
         newTopics.add(new NewTopic(topic, partitions, (short) 1).configs(config));

@@ -52,6 +52,15 @@ public final class LocalStack implements AutoCloseable {
     env.put("FACTORY_WAREHOUSE", warehouse().toUri().toString());
   }
 
+  /**
+   * Leaves the stack's topics (deploy/local/topics.txt) uncreated, for a caller that creates its
+   * own with other partition counts (benchmarks).
+   */
+  public LocalStack withoutStackTopics() {
+    env.put("KAFKA_TOPICS_FILE", "");
+    return this;
+  }
+
   public void start() {
     script("start-stack.sh");
   }

@@ -79,7 +79,7 @@ class SessionClusterEndToEndTest {
     stack = new LocalStack(repository, dir, 2, 3, "2 s");
     stack.startWithoutGateway();
     kafka = new KafkaTopics(stack.bootstrapServers());
-    kafka.create(2, TX, LABELS);
+    // raw.transactions and raw.labels, 2 partitions each: created by the stack (deploy/local/topics.txt).
     catalog = IcebergCatalogs.local(stack.warehouse()).loadCatalog();
     flink = stack.flink();
     // No late events here: whether an event is too late is decided by the watermark when it
@@ -234,7 +234,7 @@ class SessionClusterEndToEndTest {
   @Test
   @Order(3)
   void aNewerCostBuildRestoresAnOlderStateLayout() throws Exception {
-    kafka.create(2, "telemetry.usage", "cost.prices", "alerts.cost");
+    // telemetry.usage, cost.prices and alerts.cost: created by the stack (deploy/local/topics.txt).
     Path v1 = Path.of("../../savepoints/layouts/cost/v1").toAbsolutePath().normalize();
     List<String> options = List.of("--kafka.bootstrap.servers", stack.bootstrapServers(),
         "--iceberg.catalog.warehouse", stack.warehouse().toString(),
@@ -329,7 +329,58 @@ class SessionClusterEndToEndTest {
     return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
   }
 
-  /** Sends {@code count} generated messages, at {@code perSecond} (0: at once), and waits for the acks. */
+  /**
+   * The cost job as the README runs it on the local stack: its topics created by the stack, fed
+   * live by the telemetry adapter from a DCGM exporter endpoint, with the shipped watermark,
+   * idleness, window and lateness settings. Its FOCUS rows and a budget alert must appear, and
+   * no live sample may be rejected.
+   */
+  @Test
+  @Order(5)
+  void theCostJobFedByTheTelemetryAdapterWritesFocusRowsAndRaisesABudgetAlert() throws Exception {
+    com.sun.net.httpserver.HttpServer exporter = DcgmExporter.start();
+    List<String> options = List.of("--kafka.bootstrap.servers", stack.bootstrapServers(),
+        "--iceberg.catalog.warehouse", stack.warehouse().toString(),
+        "--cost.group-id", "cost-live",
+        "--cost.starting-offsets", "latest",
+        // A budget any GPU-hour breaks: the burn-rate alert must fire on the first window.
+        "--cost.budget.risk.online_inference", "0.01",
+        "--flink.execution.checkpointing.interval", "2s");
+    JobJars.JobJar jar = JobJars.of("cost", Path.of("../..").toAbsolutePath().normalize(), null);
+    String cost = flink.run(flink.uploadOnce(jar.jar()), jar.entryClass(), 1, options, null, false);
+    await("cost running", () -> flink.allTasksRunning(cost), SETTLE);
+    long started = System.currentTimeMillis();
+    var adapter = new dev.aifactory.cost.telemetry.TelemetryAdapter(
+        java.net.URI.create("http://127.0.0.1:" + exporter.getAddress().getPort() + "/metrics"), stack.bootstrapServers(),
+        "telemetry.usage", new dev.aifactory.cost.telemetry.DcgmUsage.Owners("platform", "online_inference"));
+    Thread scraper = new Thread(() -> {
+      try {
+        adapter.run(Duration.ofSeconds(1), -1);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "dcgm-scraper");
+    scraper.setDaemon(true);
+    scraper.start();
+    try {
+      await("FOCUS rows of the live GPU", () -> read(TableIdentifier.of("gold", "cost_focus")).stream()
+          .anyMatch(r -> DcgmExporter.HELD_GPU.equals(r.getField("ResourceId"))), SETTLE);
+      await("a budget alert on alerts.cost", () -> LocalKafkaAlerts.raised(stack.bootstrapServers(), "risk/online_inference"),
+          SETTLE);
+    } finally {
+      scraper.interrupt();
+      scraper.join(5_000);
+      adapter.close();
+      exporter.stop(0);
+      flink.cancel(cost);
+    }
+    List<Record> rejected = read(TableIdentifier.of("gold", "cost_rejected")).stream()
+        .filter(r -> String.valueOf(r.getField("resource_id")).startsWith("GPU-live"))
+        .filter(r -> ((java.time.OffsetDateTime) r.getField("event_time")).toInstant().toEpochMilli() >= started)
+        .toList();
+    assertThat(rejected).as("live samples rejected").isEmpty();
+  }
+
   @Test
   @Order(4)
   void eachBuildOfAJobJarIsUploadedOnce() {
@@ -339,6 +390,7 @@ class SessionClusterEndToEndTest {
         .anyMatch(name -> name.startsWith("ingest-job")).anyMatch(name -> name.startsWith("features-job"));
   }
 
+  /** Sends {@code count} generated messages, at {@code perSecond} (0: at once), and waits for the acks. */
   private static void send(int count, int perSecond) {
     long start = System.nanoTime();
     try (KafkaProducer<byte[], byte[]> producer = producer()) {
