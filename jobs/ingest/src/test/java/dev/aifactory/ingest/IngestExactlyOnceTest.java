@@ -132,6 +132,17 @@ class IngestExactlyOnceTest {
     }
   }
 
+  /** The bounded mode (ingest.bounded: BATCH, for backfills) lands every record once as well. */
+  @Test
+  void aBoundedBackfillRunLosesAndDuplicatesNothing(@TempDir Path tmp) throws Exception {
+    try (LocalKafka kafka = LocalKafka.start()) {
+      Expected expected = load(kafka);
+      IngestHarness harness = new IngestHarness(kafka, tmp.resolve("warehouse"), null);
+      harness.runBounded(harness.config("bounded"));
+      expected.assertExactlyOnce(harness);
+    }
+  }
+
   @Test
   void stoppingWithASavepointAndRestoringLosesAndDuplicatesNothing(@TempDir Path tmp) throws Exception {
     try (LocalKafka kafka = LocalKafka.start()) {
