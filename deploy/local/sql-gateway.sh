@@ -59,12 +59,14 @@ start() {
   echo "sql gateway did not answer on port $port within 120 s" >&2; return 1
 }
 
-# Catalogs and views from deploy/sql/. A view over a table no job has created yet fails and is
-# reported; run `./factory sql --apply deploy/sql ...` again once the jobs have run.
+# Catalogs and views from deploy/sql/, over the jobs' tables: those no job has created yet are
+# created empty first (with the jobs' own code), so every view exists on a fresh stack.
 apply_views() {
+  "$root/factory" tables --warehouse "$warehouse" \
+    || echo "could not create the jobs' tables in $warehouse; views over them will fail" >&2
   "$root/factory" sql --gateway "http://localhost:$port" --apply "$root/deploy/sql" \
     --var iceberg_catalog_type=hadoop --var iceberg_uri= --var "warehouse=$warehouse" --var "views=$dir/views" \
-    || echo "some views were not created (their tables do not exist yet); see above" >&2
+    || echo "some views were not created; see above" >&2
 }
 
 stop() {
