@@ -49,6 +49,7 @@ final class TablesCommand implements Callable<Integer> {
     Catalog catalog = IcebergCatalogs.loader(config).loadCatalog();
     VIEWS.forEach(view -> FeatureTables.ensureExist(catalog, FeatureViews.load(view)));
     PredictionTable.ensureExists(catalog);
+    FeatureTables.ensureDroppedTable(catalog, PredictionTable.UNSCORED);
     CostTables.ensureExist(catalog);
   }
 }

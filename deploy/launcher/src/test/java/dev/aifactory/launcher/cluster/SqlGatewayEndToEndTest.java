@@ -117,7 +117,7 @@ class SqlGatewayEndToEndTest {
   void noViewShowsACardToken() throws Exception {
     List<String> views = new ArrayList<>();
     try (Connection jdbc = DriverManager.getConnection(jdbcUrl()); Statement st = jdbc.createStatement()) {
-      for (String db : List.of("features", "scoring", "cost")) {
+      for (String db : List.of("features", "scoring", "cost", "ops")) {
         st.execute("SHOW VIEWS IN factory." + db); // not a query to the driver: executeQuery refuses SHOW
         try (ResultSet rs = st.getResultSet()) {
           while (rs.next()) {
@@ -127,7 +127,7 @@ class SqlGatewayEndToEndTest {
       }
       assertThat(views).contains("factory.features.card_features_latest", "factory.features.card_features_validity",
           "factory.features.card_features_history", "factory.scoring.predictions", "factory.scoring.decisions_daily",
-          "factory.cost.focus", "factory.cost.unit_economics");
+          "factory.cost.focus", "factory.cost.unit_economics", "factory.ops.dead_letters");
       int cells = 0;
       for (String view : views) {
         try (ResultSet rs = st.executeQuery("SELECT * FROM " + view)) {
@@ -207,6 +207,37 @@ class SqlGatewayEndToEndTest {
       r.setField("amount_sum_1h", 10.0 * v);
     }
     return r;
+  }
+
+  @Test
+  void oneQueryFindsTheRejectedRecordsOfEveryJob() throws Exception {
+    Catalog catalog = IcebergCatalogs.local(stack.warehouse()).loadCatalog();
+    OffsetDateTime at = OffsetDateTime.ofInstant(T0, ZoneOffset.UTC);
+    Table late = catalog.loadTable(dev.aifactory.features.sink.FeatureTables.LATE);
+    Record dropped = GenericRecord.create(late.schema());
+    dropped.setField("feature_view", "card_activity");
+    dropped.setField("feature_view_version", 2);
+    dropped.setField("reason", "INVALID_ENTITY_KEY");
+    dropped.setField("event_id", "evt-dead-1");
+    dropped.setField("event_time", at);
+    dropped.setField("dropped_at", at);
+    IcebergAppends.append(late, List.of(dropped));
+    Table rejected = catalog.loadTable(dev.aifactory.cost.sink.CostTables.REJECTED);
+    Record usage = GenericRecord.create(rejected.schema());
+    usage.setField("reason", "INVALID");
+    usage.setField("resource_id", "GPU-7");
+    usage.setField("event_time", at);
+    usage.setField("rejected_at", at);
+    IcebergAppends.append(rejected, List.of(usage));
+
+    Map<String, String> reasonByJob = new TreeMap<>();
+    try (Connection jdbc = DriverManager.getConnection(jdbcUrl()); Statement st = jdbc.createStatement();
+        ResultSet rs = st.executeQuery("SELECT job, reason FROM factory.ops.dead_letters")) {
+      while (rs.next()) {
+        reasonByJob.put(rs.getString(1), rs.getString(2));
+      }
+    }
+    assertThat(reasonByJob).containsEntry("features", "INVALID_ENTITY_KEY").containsEntry("cost", "INVALID");
   }
 
   private static void writePredictions(Catalog catalog) {
