@@ -28,7 +28,8 @@ import org.apache.flink.util.OutputTag;
  *
  * <ul>
  *   <li>Samples wait in keyed state (by time); a second sample at the same instant with the
- *       same event id is a duplicate and is dropped (counted).
+ *       same labels is a redelivery and is dropped (counted); with other labels it is a
+ *       co-tenant of the resource, and the resource is split between them.
  *   <li>A sample behind the watermark but within the allowed lateness recomputes the windows it
  *       touches that were already emitted; a changed window is emitted again with the next
  *       revision and the values it replaces. Later samples go to {@link #REJECTED}.
@@ -127,12 +128,14 @@ public final class ResourceWindows extends KeyedBroadcastProcessFunction<String,
         oldestBucket.update(bucketStart);
       }
     }
+    // By time, then labels: samples of one instant with other labels are co-tenants of the
+    // resource (two pods on one GPU, two workloads on one host), not duplicates.
     int at = 0;
-    while (at < inBucket.size() && inBucket.get(at).time < sample.time) {
+    while (at < inBucket.size() && compare(inBucket.get(at), sample) < 0) {
       at++;
     }
-    if (at < inBucket.size() && inBucket.get(at).time == sample.time) {
-      // The same sample again (a redelivery), or a second one at the same instant: keep the first.
+    if (at < inBucket.size() && compare(inBucket.get(at), sample) == 0) {
+      // The same measurement again (a redelivery): keep the first.
       duplicates.inc();
       return;
     }
@@ -168,9 +171,16 @@ public final class ResourceWindows extends KeyedBroadcastProcessFunction<String,
    * the watermark), or null. Looks no further than the watermark: windows after it are computed
    * when it passes them, with every sample in place.
    */
+  private static int compare(Sample a, Sample b) {
+    int byTime = Long.compare(a.time, b.time);
+    return byTime != 0 ? byTime : String.valueOf(a.labels).compareTo(String.valueOf(b.labels));
+  }
+
   private Long nextSampleTime(List<Sample> inBucket, int at, long bucketStart, long watermark) throws Exception {
-    if (at + 1 < inBucket.size()) {
-      return inBucket.get(at + 1).time;
+    for (int i = at + 1; i < inBucket.size(); i++) {
+      if (inBucket.get(i).time > inBucket.get(at).time) {
+        return inBucket.get(i).time;
+      }
     }
     for (long b = bucketStart + bucket; b < watermark; b += bucket) {
       List<Sample> some = buckets.get(b);
@@ -237,7 +247,11 @@ public final class ResourceWindows extends KeyedBroadcastProcessFunction<String,
     for (long b = start - bucket; b >= oldest; b -= bucket) {
       List<Sample> some = buckets.get(b);
       if (some != null && !some.isEmpty()) {
-        in.add(0, some.get(some.size() - 1));
+        // Every co-tenant of the last instant before the window.
+        long last = some.get(some.size() - 1).time;
+        for (int i = some.size() - 1; i >= 0 && some.get(i).time == last; i--) {
+          in.add(0, some.get(i));
+        }
         break;
       }
     }

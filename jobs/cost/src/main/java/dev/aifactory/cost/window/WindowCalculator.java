@@ -41,31 +41,44 @@ public final class WindowCalculator {
     Map<Labels, Accumulator> groups = new LinkedHashMap<>();
     double totalCovered = 0;
     long firstSeen = samples.isEmpty() ? end : samples.get(0).time;
-    for (int i = 0; i < samples.size(); i++) {
-      Sample cur = samples.get(i);
-      if (cur.time >= end) {
+    // Samples of one instant are co-tenants of the resource (pods time-slicing a GPU, MIG
+    // instances of one GPU, workloads on one host's CPUs): each stands for the interval until
+    // the next instant, and the resource's asset, power and energy are split between them.
+    for (int i = 0; i < samples.size(); ) {
+      long instant = samples.get(i).time;
+      if (instant >= end) {
         break;
       }
-      long intervalEnd = cur.time + maxIntervalMs;
-      if (i + 1 < samples.size()) {
-        intervalEnd = Math.min(intervalEnd, samples.get(i + 1).time);
+      int next = i;
+      while (next < samples.size() && samples.get(next).time == instant) {
+        next++;
       }
-      long from = Math.max(cur.time, start);
+      double share = 1.0 / (next - i);
+      long intervalEnd = instant + maxIntervalMs;
+      if (next < samples.size()) {
+        intervalEnd = Math.min(intervalEnd, samples.get(next).time);
+      }
+      long from = Math.max(instant, start);
       long to = Math.min(intervalEnd, end);
       double seconds = to > from ? (to - from) / 1000.0 : 0;
-      boolean inWindow = cur.time >= start;
-      if (seconds == 0 && !inWindow) {
-        continue;
+      boolean inWindow = instant >= start;
+      Sample previous = i > 0 ? samples.get(i - 1) : null; // a sample of the previous instant
+      for (int k = i; k < next; k++) {
+        Sample cur = samples.get(k);
+        if (seconds == 0 && !inWindow) {
+          continue;
+        }
+        Accumulator acc = groups.computeIfAbsent(cur.labels, l -> new Accumulator(cur, start, prices));
+        if (inWindow) {
+          acc.samples++;
+          acc.addEnergyReading(previous, cur, share);
+        }
+        if (seconds > 0) {
+          acc.cover(cur, seconds, share);
+          totalCovered += seconds * share;
+        }
       }
-      Accumulator acc = groups.computeIfAbsent(cur.labels, l -> new Accumulator(cur, start, prices));
-      if (inWindow) {
-        acc.samples++;
-        acc.addEnergyReading(i > 0 ? samples.get(i - 1) : null, cur);
-      }
-      if (seconds > 0) {
-        acc.cover(cur, seconds);
-        totalCovered += seconds;
-      }
+      i = next;
     }
     double observed = Math.max(0, (end - Math.max(start, firstSeen)) / 1000.0);
     double gap = Math.max(0, observed - totalCovered);
@@ -126,7 +139,7 @@ public final class WindowCalculator {
       this.energy = prices.at(PriceBook.KWH, null, windowStart);
     }
 
-    void addEnergyReading(Sample previous, Sample cur) {
+    void addEnergyReading(Sample previous, Sample cur, double share) {
       if (cur.energyMj < 0) {
         return;
       }
@@ -135,10 +148,11 @@ public final class WindowCalculator {
         return; // the first reading is the baseline
       }
       long delta = cur.energyMj >= previous.energyMj ? cur.energyMj - previous.energyMj : cur.energyMj;
-      energyKwh += delta / 3.6e9;
+      energyKwh += delta / 3.6e9 * share;
     }
 
-    void cover(Sample s, double seconds) {
+    /** {@code share}: this sample's part of the resource at its instant (1 / co-tenants). */
+    void cover(Sample s, double seconds, double share) {
       // A resource with an energy counter is measured by it alone, also where a window has no
       // reading of its own (its energy is in the next reading's increase).
       counterSeen |= s.energyMj >= 0;
@@ -148,18 +162,20 @@ public final class WindowCalculator {
       busy += u * seconds;
       utilizations.add(new double[] {u, seconds});
       if (!Double.isNaN(s.powerW)) {
-        powerKwh += s.powerW * hours / 1000;
+        powerKwh += s.powerW * hours * share / 1000;
       }
       if (s.isGpu()) {
+        // A co-tenant holds its share of the GPU; the GPU's utilization is the GPU's, not its own.
         double request = s.labels.allocated() ? 1 : 0;
-        quantity += hours;
-        asset += hours * main.list();
-        workload += hours * Math.max(request, u) * main.list();
+        quantity += hours * share;
+        asset += hours * share * main.list();
+        workload += hours * share * Math.max(request, u) * main.list();
       } else {
+        // A CPU workload holds its own cores; the host's capacity (the asset) is split.
         double held = Math.max(orZero(s.cpuCoresRequested), orZero(s.cpuCoresUsed));
         double capacity = s.cpuCoresCapacity > 0 ? s.cpuCoresCapacity : held;
-        quantity += hours * capacity;
-        asset += hours * capacity * main.list();
+        quantity += hours * capacity * share;
+        asset += hours * capacity * share * main.list();
         workload += hours * Math.min(capacity, held) * main.list();
       }
       if (!Double.isNaN(s.fbUsedMib)) {

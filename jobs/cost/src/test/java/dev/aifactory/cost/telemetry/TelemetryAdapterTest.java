@@ -93,6 +93,23 @@ class TelemetryAdapterTest {
   }
 
   @Test
+  void podsSharingAGpuAreOneSampleEachOfTheSameResource() {
+    // Time-slicing: the exporter reports the GPU once per pod holding it. MIG: once per instance.
+    String shared = "gpu=\"0\",UUID=\"GPU-shared\",modelName=\"NVIDIA H200\"";
+    List<Usage> samples = DcgmUsage.from(PrometheusText.parse(
+        "DCGM_FI_DEV_GPU_UTIL{" + shared + ",namespace=\"risk\",pod=\"scorer-a\"} 60\n"
+            + "DCGM_FI_DEV_GPU_UTIL{" + shared + ",namespace=\"growth\",pod=\"ranker-b\"} 60\n"
+            + "DCGM_FI_DEV_GPU_UTIL{gpu=\"1\",UUID=\"GPU-mig\",modelName=\"NVIDIA H200\",GPU_I_ID=\"1\","
+            + "namespace=\"risk\",pod=\"small-1\"} 20\n"
+            + "DCGM_FI_DEV_GPU_UTIL{gpu=\"1\",UUID=\"GPU-mig\",modelName=\"NVIDIA H200\",GPU_I_ID=\"2\","
+            + "namespace=\"risk\",pod=\"small-2\"} 40\n"),
+        java.time.Instant.parse("2026-12-01T00:00:00Z"), new DcgmUsage.Owners("platform", "online_inference"));
+    assertThat(samples).extracting(u -> u.getResourceId() + " " + u.getTeam() + " " + u.getJob())
+        .containsExactly("GPU-shared risk scorer-a", "GPU-shared growth ranker-b", "GPU-mig risk small-1", "GPU-mig risk small-2");
+    assertThat(samples).extracting(Usage::getEventId).doesNotHaveDuplicates();
+  }
+
+  @Test
   void parsesEscapedLabelValuesAndSkipsNaN() {
     List<PrometheusText.Metric> metrics = PrometheusText.parse("""
         m{a="x\\"y",b="1"} 2.5 1700000000000

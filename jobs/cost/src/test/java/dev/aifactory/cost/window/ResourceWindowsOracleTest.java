@@ -167,6 +167,52 @@ class ResourceWindowsOracleTest {
         .isCloseTo(0.6 * kwh, within(1e-15));
   }
 
+  @Test
+  void coTenantsOfOneInstantShareTheResourceInsteadOfOneBeingDropped() throws Exception {
+    // Two pods time-slice a GPU, two workloads share a 16-core host: each sampled every 10 s, at
+    // the same instants. Each gets a window; the GPU's asset (and the host's) is counted once.
+    long base = 16_667 * 60 * SECOND;
+    ResourceWindows function = new ResourceWindows(new long[] {60 * SECOND}, MAX_INTERVAL, LATENESS, PRICES);
+    List<ResourceWindow> windows;
+    try (var h = new KeyedTwoInputStreamOperatorTestHarness<>(new CoBroadcastWithKeyedOperator<>(function, List.of(ResourceWindows.PRICES)),
+        (Sample s) -> s.resourceId, (PriceBook.Entry e) -> "", Types.STRING)) {
+      h.open();
+      Labels risk = new Labels("risk", "online_inference", "scorer", "fraud:1");
+      Labels growth = new Labels("growth", "online_inference", "ranker", "rank:3");
+      for (long t = base; t <= base + 60 * SECOND; t += 10 * SECOND) {
+        for (Labels holder : List.of(risk, growth)) {
+          Sample gpu = reading(holder.job + "-gpu-" + t, t, -1);
+          gpu.resourceId = "gpu-shared";
+          gpu.labels = holder;
+          h.processElement1(new StreamRecord<>(gpu, t));
+          Sample cpu = new Sample();
+          cpu.eventId = holder.job + "-cpu-" + t;
+          cpu.time = t;
+          cpu.resourceId = "host-1/cpu";
+          cpu.resourceType = "cpu";
+          cpu.labels = holder;
+          cpu.cpuCoresCapacity = 16;
+          cpu.cpuCoresRequested = holder == risk ? 2 : 4;
+          cpu.cpuCoresUsed = 1;
+          h.processElement1(new StreamRecord<>(cpu, t));
+        }
+      }
+      h.processBothWatermarks(new Watermark(Long.MAX_VALUE));
+      windows = h.extractOutputValues().stream().filter(w -> w.windowStart == base).toList();
+    }
+    List<ResourceWindow> gpu = windows.stream().filter(w -> w.resourceId.equals("gpu-shared")).toList();
+    List<ResourceWindow> cpu = windows.stream().filter(w -> w.resourceId.equals("host-1/cpu")).toList();
+    assertThat(gpu).extracting(w -> w.labels.team).containsExactlyInAnyOrder("risk", "growth");
+    double gpuMinute = 4.0 / 60;
+    assertThat(gpu.stream().mapToDouble(w -> w.assetCost).sum()).as("one GPU-minute").isCloseTo(gpuMinute, within(1e-12));
+    assertThat(gpu).allSatisfy(w -> assertThat(w.workloadCost).isCloseTo(gpuMinute / 2, within(1e-12)));
+    assertThat(cpu).extracting(w -> w.labels.team).containsExactlyInAnyOrder("risk", "growth");
+    double coreMinute = 0.04 / 60;
+    assertThat(cpu.stream().mapToDouble(w -> w.assetCost).sum()).as("16 core-minutes").isCloseTo(16 * coreMinute, within(1e-12));
+    assertThat(cpu).anySatisfy(w -> assertThat(w.workloadCost).isCloseTo(2 * coreMinute, within(1e-12)))
+        .anySatisfy(w -> assertThat(w.workloadCost).isCloseTo(4 * coreMinute, within(1e-12)));
+  }
+
   private static Sample reading(String id, long time, long energyMj) {
     Sample s = new Sample();
     s.eventId = id;
