@@ -131,6 +131,24 @@ public final class LocalStack implements AutoCloseable {
     script("flink.sh", "kill-taskmanager", String.valueOf(number));
   }
 
+  /** SIGKILL to the Kafka broker, as a crashed machine would; {@link #startKafka()} brings it back on its data. */
+  public void killKafka() {
+    try {
+      long pid = Long.parseLong(Files.readString(dir.resolve("kafka").resolve("kafka.pid")).strip());
+      ProcessHandle broker = ProcessHandle.of(pid).orElseThrow(() -> new IllegalStateException("kafka is not running"));
+      broker.destroyForcibly();
+      broker.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot kill the kafka broker", e);
+    }
+  }
+
+  public void startKafka() {
+    script("kafka.sh", "start");
+  }
+
   /** Starts one more TaskManager and returns its number once it has registered. */
   public int startTaskManager() {
     List<String> out = script("flink.sh", "start-taskmanager");

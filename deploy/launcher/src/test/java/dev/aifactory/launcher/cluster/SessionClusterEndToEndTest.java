@@ -381,6 +381,28 @@ class SessionClusterEndToEndTest {
     assertThat(rejected).as("live samples rejected").isEmpty();
   }
 
+  /**
+   * The Kafka broker killed (SIGKILL) under steady load and restarted 10 s later: producers retry,
+   * ingest's source and sinks reconnect (or the job restarts from its last checkpoint), and every
+   * offset ends in bronze or quarantine once, every good event in silver once.
+   */
+  @Test
+  @Order(6)
+  void theBrokerKilledAndRestartedUnderLoadLosesAndDoublesNothing() throws Exception {
+    Thread load = new Thread(() -> send(1_500, 150), "steady-load");
+    load.start();
+    Thread.sleep(3_000);
+    stack.killKafka();
+    Thread.sleep(10_000);
+    stack.startKafka();
+    long back = System.nanoTime();
+    load.join(Duration.ofMinutes(3).toMillis());
+    assertThat(load.isAlive()).as("the producer got through after the restart").isFalse();
+    awaitIngestCaughtUp();
+    System.out.printf("broker restart: ingest caught up %.1f s after the broker came back%n", (System.nanoTime() - back) / 1e9);
+    assertExactlyOnceInBronzeAndSilver();
+  }
+
   @Test
   @Order(4)
   void eachBuildOfAJobJarIsUploadedOnce() {
