@@ -60,7 +60,8 @@ class QuarantineReplayTest {
       }
       harness.sendEach(payments);
 
-      // park-max 0: a payment gives up at its first retry, so the outage outlasts it here.
+      // park-max 0 and retry every 1 s (shipped: 1 h and 10 s, which RetryParkedRecordsTest
+      // covers): a payment gives up at its first retry, so a test-length outage outlasts it.
       JobClient job = harness.startStreaming(harness.config("replay").with("ingest.registry.park-max", "0s")
           .with("ingest.registry.retry-interval", "1s"), raw -> raw, null);
       try {
