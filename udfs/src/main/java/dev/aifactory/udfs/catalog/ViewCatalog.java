@@ -33,19 +33,22 @@ public final class ViewCatalog extends GenericInMemoryCatalog {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private final Path folder;
+  private final CatalogNames names;
 
   public ViewCatalog(String name, String defaultDatabase, Path folder) {
-    super(name, defaultDatabase);
+    super(name, CatalogNames.require("database", defaultDatabase));
     this.folder = folder;
+    this.names = new CatalogNames(folder);
   }
 
   @Override
   public void open() {
     super.open();
     try {
-      Files.createDirectories(folder.resolve(getDefaultDatabase()));
+      Files.createDirectories(names.database(getDefaultDatabase()));
       try (Stream<Path> databases = Files.list(folder)) {
-        for (Path database : databases.filter(Files::isDirectory).sorted().toList()) {
+        // Folders whose names the catalog would refuse were not made by it: skip them.
+        for (Path database : databases.filter(Files::isDirectory).filter(d -> CatalogNames.isValid(d.getFileName().toString())).sorted().toList()) {
           String db = database.getFileName().toString();
           if (!super.databaseExists(db)) {
             super.createDatabase(db, new CatalogDatabaseImpl(Map.of(), null), true);
@@ -53,6 +56,9 @@ public final class ViewCatalog extends GenericInMemoryCatalog {
           try (Stream<Path> views = Files.list(database)) {
             for (Path file : views.filter(p -> p.toString().endsWith(".json")).sorted().toList()) {
               String view = file.getFileName().toString().replaceFirst("\\.json$", "");
+              if (!CatalogNames.isValid(view)) {
+                continue;
+              }
               super.createTable(new ObjectPath(db, view), JSON.readValue(file.toFile(), StoredView.class).toCatalogView(), true);
             }
           }
@@ -65,17 +71,20 @@ public final class ViewCatalog extends GenericInMemoryCatalog {
 
   @Override
   public void createDatabase(String name, CatalogDatabase database, boolean ignoreIfExists) throws DatabaseAlreadyExistException {
+    Path path = names.database(name);
     super.createDatabase(name, database, ignoreIfExists);
-    io(() -> Files.createDirectories(folder.resolve(name)));
+    io(() -> Files.createDirectories(path));
   }
 
   @Override
   public void dropDatabase(String name, boolean ignoreIfNotExists, boolean cascade)
       throws DatabaseNotExistException, DatabaseNotEmptyException {
+    Path path = names.database(name);
     super.dropDatabase(name, ignoreIfNotExists, cascade);
     io(() -> {
-      if (Files.exists(folder.resolve(name))) {
-        try (Stream<Path> files = Files.walk(folder.resolve(name))) {
+      if (Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        // Files.walk does not follow links, so a link planted in the folder is removed, not its target.
+        try (Stream<Path> files = Files.walk(path)) {
           for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
             Files.delete(p);
           }
@@ -88,6 +97,7 @@ public final class ViewCatalog extends GenericInMemoryCatalog {
   @Override
   public void createTable(ObjectPath path, CatalogBaseTable table, boolean ignoreIfExists)
       throws TableAlreadyExistException, DatabaseNotExistException {
+    file(path);
     boolean existed = tableExists(path);
     super.createTable(path, requireView(table), ignoreIfExists);
     if (!existed) {
@@ -97,6 +107,7 @@ public final class ViewCatalog extends GenericInMemoryCatalog {
 
   @Override
   public void alterTable(ObjectPath path, CatalogBaseTable table, boolean ignoreIfNotExists) throws TableNotExistException {
+    file(path);
     super.alterTable(path, requireView(table), ignoreIfNotExists);
     if (tableExists(path)) {
       write(path, table);
@@ -105,8 +116,9 @@ public final class ViewCatalog extends GenericInMemoryCatalog {
 
   @Override
   public void dropTable(ObjectPath path, boolean ignoreIfNotExists) throws TableNotExistException {
+    Path file = file(path);
     super.dropTable(path, ignoreIfNotExists);
-    io(() -> Files.deleteIfExists(file(path)));
+    io(() -> Files.deleteIfExists(file));
   }
 
   @Override
@@ -134,7 +146,7 @@ public final class ViewCatalog extends GenericInMemoryCatalog {
   }
 
   private Path file(ObjectPath path) {
-    return folder.resolve(path.getDatabaseName()).resolve(path.getObjectName() + ".json");
+    return names.view(path.getDatabaseName(), path.getObjectName());
   }
 
   private interface IoAction {

@@ -3,15 +3,20 @@ package dev.aifactory.udfs.catalog;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.table.api.EnvironmentSettings;
 import org.apache.flink.table.api.TableEnvironment;
+import org.apache.flink.table.catalog.ObjectPath;
+import org.apache.flink.table.catalog.exceptions.CatalogException;
 import org.apache.flink.types.Row;
 import org.apache.flink.util.CloseableIterator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Views created through SQL in one session are there, with their types, for the next one. */
 class ViewCatalogTest {
@@ -41,6 +46,55 @@ class ViewCatalogTest {
     TableEnvironment env = session(folder);
     assertThatThrownBy(() -> env.executeSql("CREATE TABLE factory.`default`.t (x INT) WITH ('connector' = 'datagen')"))
         .hasStackTraceContaining("holds views only");
+  }
+
+  /**
+   * Names become folders and files on the gateway host. Before this was checked, {@code CREATE
+   * DATABASE factory.`../..`} then {@code DROP DATABASE ... CASCADE} deleted folders outside the
+   * catalog. Every such name is refused, through SQL and through the catalog API, and nothing
+   * outside the catalog folder is touched.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"..", "../..", "../outside", "/tmp", "/etc/passwd", "a/b", "a\\b", ".", ".hidden", "x\u0000y", "name with space", "café", "1starts_with_digit"})
+  void namesThatCouldLeaveTheFolderAreRefused(String name, @TempDir Path root) throws Exception {
+    Path folder = Files.createDirectories(root.resolve("catalog"));
+    Path bystander = Files.writeString(Files.createDirectories(root.resolve("outside")).resolve("keep.txt"), "x");
+    TableEnvironment env = session(folder);
+    String quoted = "`" + name.replace("`", "``") + "`";
+
+    assertThatThrownBy(() -> env.executeSql("CREATE DATABASE factory." + quoted)).hasStackTraceContaining("is refused");
+    assertThatThrownBy(() -> env.executeSql("CREATE VIEW factory.`default`." + quoted + " AS SELECT 1 AS x"))
+        .hasStackTraceContaining("is refused");
+    assertThatThrownBy(() -> env.executeSql("DROP DATABASE IF EXISTS factory." + quoted + " CASCADE"))
+        .hasStackTraceContaining("is refused");
+    ViewCatalog catalog = new ViewCatalog("direct", "default", folder);
+    catalog.open();
+    assertThatThrownBy(() -> catalog.dropDatabase(name, true, true)).isInstanceOf(CatalogException.class).hasMessageContaining("is refused");
+    assertThatThrownBy(() -> catalog.dropTable(new ObjectPath("default", name), true)).isInstanceOf(CatalogException.class);
+
+    assertThat(bystander).hasContent("x");
+    try (var left = Files.list(folder)) {
+      assertThat(left.map(p -> p.getFileName().toString())).containsExactly("default");
+    }
+  }
+
+  @Test
+  void emptyNamesAreRefusedByTheCatalogItself(@TempDir Path folder) {
+    // SQL cannot even spell an empty name; the API can.
+    assertThatThrownBy(() -> new ViewCatalog("c", "", folder)).hasMessageContaining("is refused");
+    ViewCatalog catalog = new ViewCatalog("c", "default", folder);
+    catalog.open();
+    assertThatThrownBy(() -> catalog.dropDatabase("", true, true)).hasMessageContaining("is refused");
+  }
+
+  @Test
+  void aFolderPlantedWithAnOddNameIsNotLoaded(@TempDir Path folder) throws Exception {
+    Files.createDirectories(folder.resolve("odd name"));
+    Files.createDirectories(folder.resolve("features"));
+    Files.writeString(folder.resolve("features").resolve("..json"), "{}");
+    TableEnvironment env = session(folder);
+    assertThat(rows(env, "SHOW DATABASES IN factory")).extracting(r -> r.getField(0)).containsExactlyInAnyOrder("default", "features");
+    assertThat(rows(env, "SHOW VIEWS IN factory.features")).isEmpty();
   }
 
   private static TableEnvironment session(Path folder) {
