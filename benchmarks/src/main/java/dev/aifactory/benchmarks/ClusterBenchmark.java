@@ -101,6 +101,7 @@ public final class ClusterBenchmark {
   private static List<String> options(LocalStack stack, String run, String startingOffsets) {
     return List.of("--kafka.bootstrap.servers", stack.bootstrapServers(),
         "--iceberg.catalog.warehouse", stack.warehouse().resolveSibling("warehouse-" + run).toString(),
+        "--governance.tokens.keyring", stack.tokenKeyring().toString(),
         "--ingest.group-id", "bench-" + run,
         "--ingest.starting-offsets", startingOffsets,
         "--ingest.silver.topic-prefix", "silver-" + run + ".",

@@ -126,6 +126,13 @@ public final class IngestBenchmark {
     return duplicates;
   }
 
+  /** A keyring beside the benchmark's warehouse: silver is tokenized, as it ships. */
+  private static Path keyring(Path warehouse) {
+    Path file = warehouse.resolveSibling("tokens.keyring");
+    dev.aifactory.schemas.tokens.Keyring.loadOrCreate(file);
+    return file;
+  }
+
   static double runIngestJob(String bootstrap, Path warehouse, int parallelism, long events, long unique) throws Exception {
     JobConfig config = JobConfig.load("ingest-defaults.properties",
         "--kafka.bootstrap.servers", bootstrap,
@@ -135,7 +142,8 @@ public final class IngestBenchmark {
         "--ingest.group-id", "bench-" + System.nanoTime(),
         "--ingest.starting-offsets", "earliest",
         "--ingest.kafka-outputs", "false",
-        "--iceberg.catalog.warehouse", warehouse.toString());
+        "--iceberg.catalog.warehouse", warehouse.toString(),
+        "--governance.tokens.keyring", keyring(warehouse).toString());
     StreamExecutionEnvironment env = environment(parallelism);
     IngestJobMain.define(env, config);
     long start = System.nanoTime();

@@ -231,6 +231,7 @@ public final class RealtimeBenchmark {
     String ingest = flink.run(path.ingestJarId, "dev.aifactory.ingest.IngestJobMain", 1, List.of(
         "--kafka.bootstrap.servers", stack.bootstrapServers(),
         "--iceberg.catalog.warehouse", warehouse.toString(),
+        "--governance.tokens.keyring", stack.tokenKeyring().toString(),
         "--ingest.group-id", "ingest-" + run,
         // The raw topic is shared by the runs: each ingest starts at its end.
         "--ingest.starting-offsets", "latest",

@@ -81,7 +81,7 @@ class SchemaEvolutionTest {
   @Test
   void personalDataIsClassified() {
     Schema contract = CATALOG.contract("dev.aifactory.payments.Transaction").schema();
-    assertThat(contract.getField("card_id").getProp("classification")).isEqualTo("pii");
+    assertThat(contract.getField("card_id").getProp("classification")).isEqualTo("pci");
     assertThat(contract.getField("ip_address").getProp("classification")).isEqualTo("pii");
     assertThat(contract.getField("amount").getProp("classification")).isNull();
   }

@@ -88,6 +88,24 @@ class ManifestsTest {
     }
   }
 
+  /** Ingest tokenizes classified fields into silver: every pod reads the same keyring, from a Secret, never from the image. */
+  @Test
+  void ingestMountsTheTokenKeyringFromASecretAndPassesItsPath() {
+    JsonNode spec = Manifests.ofKind("FlinkDeployment").stream().filter(m -> m.name().equals("factory-ingest")).findFirst()
+        .orElseThrow().document().path("spec");
+    JsonNode pod = spec.path("podTemplate").path("spec");
+    JsonNode volume = pod.path("volumes").get(0);
+    assertThat(volume.path("secret").path("secretName").asText()).isEqualTo("factory-token-keyring");
+    JsonNode mount = pod.path("containers").get(0).path("volumeMounts").get(0);
+    assertThat(mount.path("name").asText()).isEqualTo(volume.path("name").asText());
+    assertThat(mount.path("readOnly").asBoolean()).isTrue();
+    List<String> args = new java.util.ArrayList<>();
+    spec.path("job").path("args").forEach(a -> args.add(a.asText()));
+    int at = args.indexOf("--governance.tokens.keyring");
+    assertThat(at).as("the keyring option").isNotNegative();
+    assertThat(args.get(at + 1)).startsWith(mount.path("mountPath").asText() + "/");
+  }
+
   @Test
   void sessionJobsMatchTheSchemaAndRunOnADeclaredSessionCluster() {
     OpenApiSchema schema = schema("flinksessionjobs");

@@ -85,6 +85,7 @@ final class DemoCommand implements Callable<Integer> {
           "--kafka.bootstrap.servers", kafka.bootstrapServers(),
           "--iceberg.catalog.warehouse", warehouse.toString(),
           "--ingest.usage.topic", "telemetry.usage",
+          "--" + LocalKeyring.OPTION, LocalKeyring.ensure(LocalKeyring.DEFAULT).toString(),
           // Short windows: metering is wall-clock, and the demo's ingest runs well under a minute.
           "--ingest.dq.window", "10s");
       Configuration flink = Configuration.fromMap(config.withPrefix("flink."));

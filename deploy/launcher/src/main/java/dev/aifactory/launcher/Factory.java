@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
     description = "Stateful Flink jobs that turn raw events into governed features, scores and costs.",
     subcommands = {DemoCommand.class, GenerateCommand.class, RunCommand.class, TrainingSetCommand.class,
         TrainCommand.class, ConsistencyCommand.class, FeatureSqlCommand.class, TelemetryCommand.class,
-        SubmitCommand.class, StopCommand.class, SqlCommand.class, SavepointCommand.class, QuarantineCommand.class, TablesCommand.class})
+        SubmitCommand.class, StopCommand.class, SqlCommand.class, SavepointCommand.class, QuarantineCommand.class, TablesCommand.class,
+        KeysCommand.class})
 public final class Factory implements Runnable {
 
   @Override

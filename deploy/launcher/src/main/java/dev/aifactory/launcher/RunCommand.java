@@ -27,7 +27,7 @@ final class RunCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     String[] args = options.toArray(String[]::new);
     switch (job) {
-      case "ingest" -> IngestJobMain.main(args);
+      case "ingest" -> IngestJobMain.main(LocalKeyring.withKeyring(options).toArray(String[]::new));
       case "features" -> FeaturesJobMain.main(args);
       case "bootstrap-features" -> FeatureStateBootstrapMain.main(args);
       case "scoring" -> ScoringJobMain.main(args);

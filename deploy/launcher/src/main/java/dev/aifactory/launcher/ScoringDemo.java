@@ -93,7 +93,8 @@ final class ScoringDemo {
     // (scoring the replayed payments too), then scores live payments as ingest delivers them.
     ScoringJobMain.define(env, scoring);
     IngestJobMain.define(env, JobConfig.load("ingest-defaults.properties", "--kafka.bootstrap.servers", kafka.bootstrapServers(),
-        "--iceberg.catalog.warehouse", warehouse, "--ingest.dq.window", "10s"));
+        "--iceberg.catalog.warehouse", warehouse, "--ingest.dq.window", "10s",
+        "--" + LocalKeyring.OPTION, LocalKeyring.ensure(LocalKeyring.DEFAULT).toString()));
     long transactions = CommittedRows.of(catalog, IngestTables.silver("transactions"));
     long started = System.nanoTime();
     // This process's CPU, sampled while it scores, is what the cost step charges the model for.

@@ -51,7 +51,8 @@ final class SubmitCommand implements Callable<Integer> {
       return 2;
     }
     String jarId = cluster.uploadOnce(target.jar());
-    String jobId = cluster.run(jarId, target.entryClass(), parallelism, options, savepoint, allowNonRestored);
+    List<String> jobOptions = job.equals("ingest") ? LocalKeyring.withKeyring(options) : options;
+    String jobId = cluster.run(jarId, target.entryClass(), parallelism, jobOptions, savepoint, allowNonRestored);
     System.out.println(jobId);
     System.err.printf("submitted %s as job %s to %s%s%n", job, jobId, rest,
         savepoint == null ? "" : " from " + savepoint);

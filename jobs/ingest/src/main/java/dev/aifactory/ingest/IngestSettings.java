@@ -3,7 +3,11 @@ package dev.aifactory.ingest;
 import dev.aifactory.common.JobConfig;
 import dev.aifactory.ingest.domain.DomainSpec;
 import dev.aifactory.ingest.domain.DomainSpecs;
+import dev.aifactory.schemas.SchemaCatalog;
+import dev.aifactory.schemas.classification.Classifications;
+import dev.aifactory.schemas.tokens.Keyring;
 import dev.aifactory.schemas.wire.DecodeLimits;
+import java.nio.file.Path;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.List;
@@ -34,6 +38,9 @@ import java.util.List;
  * @param registryRetryInterval how often parked messages are tried again
  * @param registryParkMax how long a message may wait for the registry before it is quarantined
  *     as {@code REGISTRY_UNAVAILABLE} (replay it with {@code factory quarantine replay})
+ * @param tokenKeyring the keyring file whose active key tokenizes classified fields on their
+ *     way to silver (read on each task manager; see {@code Keyring}); null only when no domain
+ *     has a classified field
  */
 public record IngestSettings(
     List<DomainSpec> domains,
@@ -50,7 +57,8 @@ public record IngestSettings(
     int maxQuarantineOriginalBytes,
     boolean parkWhenRegistryUnavailable,
     Duration registryRetryInterval,
-    Duration registryParkMax) implements Serializable {
+    Duration registryParkMax,
+    String tokenKeyring) implements Serializable {
 
   public static final int DEFAULT_MAX_PAYLOAD_BYTES = 512 * 1024;
   public static final int DEFAULT_MAX_QUARANTINE_ORIGINAL_BYTES = 64 * 1024;
@@ -72,7 +80,27 @@ public record IngestSettings(
         config.getInt("ingest.quarantine.max-original-bytes", DEFAULT_MAX_QUARANTINE_ORIGINAL_BYTES),
         !config.getBoolean("ingest.bounded", false),
         config.getDuration("ingest.registry.retry-interval", Duration.ofSeconds(10)),
-        config.getDuration("ingest.registry.park-max", Duration.ofHours(1)));
+        config.getDuration("ingest.registry.park-max", Duration.ofHours(1)),
+        config.get("governance.tokens.keyring", "").isBlank() ? null : config.get("governance.tokens.keyring"));
+  }
+
+  /**
+   * Fails with a clear message, before the job is submitted, when a domain carries classified
+   * fields and no readable keyring is configured: silver would otherwise get raw values, or the
+   * tasks would fail on their first record.
+   */
+  public void requireKeyringForClassifiedFields() {
+    for (DomainSpec d : domains) {
+      var classified = Classifications.of(SchemaCatalog.bundled().contract(d.contract()).schema());
+      if (!classified.isEmpty()) {
+        if (tokenKeyring == null) {
+          throw new IllegalArgumentException("domain " + d.name() + " has classified fields " + classified.classesByField()
+              + ", which silver holds as tokens: set governance.tokens.keyring to the token keyring file (README: Governance)");
+        }
+        Keyring.load(Path.of(tokenKeyring));
+        return;
+      }
+    }
   }
 
   public DecodeLimits decodeLimits() {

@@ -43,6 +43,7 @@ public final class IngestTopology {
   private IngestTopology() {}
 
   public static void build(DataStream<Decoded> source, IngestSettings settings, IngestSinks sinks) {
+    settings.requireKeyringForClassifiedFields();
     // Every operator here emits new objects and keeps no reference to its input after the call,
     // so chained operators may pass records by reference instead of deep-copying each one
     // (payload bytes included) at every step of the chain.

@@ -3,6 +3,8 @@ package dev.aifactory.ingest;
 import dev.aifactory.common.CommittedRows;
 import dev.aifactory.common.IcebergCatalogs;
 import dev.aifactory.common.JobConfig;
+import dev.aifactory.schemas.tokens.Keyring;
+import dev.aifactory.schemas.tokens.Tokenizer;
 import dev.aifactory.common.generator.GeneratedMessage;
 import dev.aifactory.localstack.LocalKafka;
 import java.io.IOException;
@@ -64,7 +66,20 @@ final class IngestHarness {
     if (registryUrl != null) {
       m.put("schema.registry.url", registryUrl);
     }
+    m.put("governance.tokens.keyring", keyring().toString());
     return JobConfig.of(m);
+  }
+
+  /** The test's own token keyring, beside its warehouse (created on first use, like a local stack's). */
+  Path keyring() {
+    Path file = warehouse.resolveSibling(warehouse.getFileName() + ".keyring");
+    Keyring.loadOrCreate(file);
+    return file;
+  }
+
+  /** Tokens as the job makes them, for expectations on silver. */
+  Tokenizer tokens() {
+    return new Tokenizer(Keyring.load(keyring()));
   }
 
   /** Runs the job bounded (BATCH, as {@code ingest.bounded} does) to the end of what the topics hold now. */

@@ -122,6 +122,13 @@ public final class LocalStack implements AutoCloseable {
     return dir.resolve("warehouse");
   }
 
+  /** The stack's token keyring, which ingest tokenizes classified fields with (created on first use). */
+  public Path tokenKeyring() {
+    Path file = dir.resolve("keys").resolve("tokens.keyring").toAbsolutePath();
+    dev.aifactory.schemas.tokens.Keyring.loadOrCreate(file);
+    return file;
+  }
+
   public Path savepoints() {
     return dir.resolve("flink").resolve("savepoints");
   }

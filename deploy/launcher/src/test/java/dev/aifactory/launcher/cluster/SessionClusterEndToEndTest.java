@@ -283,6 +283,7 @@ class SessionClusterEndToEndTest {
   private static List<String> ingestOptions() {
     return List.of("--kafka.bootstrap.servers", stack.bootstrapServers(),
         "--iceberg.catalog.warehouse", stack.warehouse().toString(),
+        "--governance.tokens.keyring", stack.tokenKeyring().toString(),
         "--ingest.starting-offsets", "earliest",
         "--flink.execution.checkpointing.interval", "2s");
   }

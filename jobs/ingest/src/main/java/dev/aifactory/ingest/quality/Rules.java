@@ -9,6 +9,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
+import dev.aifactory.schemas.classification.Classifications;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
 
@@ -26,6 +27,7 @@ public final class Rules {
     }
     List<QualityRule> rules = new ArrayList<>();
     Set<String> names = new HashSet<>();
+    Classifications classified = Classifications.of(contract);
     for (RuleSpec spec : specs) {
       if (spec.name() == null || !names.add(spec.name())) {
         throw new IllegalArgumentException("every rule needs a unique name; got " + spec.name());
@@ -35,7 +37,9 @@ public final class Rules {
         throw new IllegalArgumentException("rule " + spec.name() + " names field '" + field
             + "', which the contract " + contract.getFullName() + " does not have");
       }
-      rules.add(build(spec));
+      QualityRule rule = build(spec);
+      // Violation details go to quarantine and to the dq table; a classified value must not.
+      rules.add(classified.field(field).<QualityRule>map(f -> new Withheld(rule, field, f.dataClass().label())).orElse(rule));
     }
     return List.copyOf(rules);
   }
@@ -83,6 +87,18 @@ public final class Rules {
 
   private static String abbreviate(String s) {
     return s.length() <= 40 ? s : s.substring(0, 37) + "... (" + s.length() + " chars)";
+  }
+
+  /** A rule on a classified field: its detail names the field and the rule, never the value. */
+  record Withheld(QualityRule rule, String field, String dataClass) implements QualityRule {
+    public String name() {
+      return rule.name();
+    }
+
+    public String check(GenericRecord r, byte[] key, long now) {
+      String detail = rule.check(r, key, now);
+      return detail == null ? null : field + " fails " + rule.name() + " (value withheld: " + dataClass + ")";
+    }
   }
 
   record NotNull(String name, String field) implements QualityRule {

@@ -12,8 +12,8 @@ import org.apache.iceberg.flink.sink.dynamic.DynamicRecord;
 import org.apache.iceberg.flink.sink.dynamic.DynamicRecordGenerator;
 
 /**
- * Silver rows: each record resolved to its domain's contract (defaults filled, types promoted),
- * partitioned by event day. When the contract gains a version, the new jar's wider schema
+ * Silver rows: each record resolved to its domain's contract (defaults filled, types promoted)
+ * with its classified fields protected ({@link DomainDecoders#silverRecord}), partitioned by event day. When the contract gains a version, the new jar's wider schema
  * evolves {@code silver.<domain>} on its first record.
  */
 public final class SilverRows implements DynamicRecordGenerator<Accepted> {
@@ -39,7 +39,7 @@ public final class SilverRows implements DynamicRecordGenerator<Accepted> {
     DomainDecoders.Domain domain = decoders.forName(record.domain);
     RecordTables tables = tablesByDomain.computeIfAbsent(record.domain,
         d -> RecordTables.silver(domain.decoder().contract(), domain.spec().eventTimeField()));
-    var decoded = domain.decoder().decodeAsContract(record.payload);
-    EvolvingCollector.collect(out, new DynamicRecord(tableIds.computeIfAbsent(record.domain, IngestTables::silver), "main", tables.schema, tables.row(record, decoded.record()), tables.spec));
+    var silver = decoders.silverRecord(record.domain, record.payload);
+    EvolvingCollector.collect(out, new DynamicRecord(tableIds.computeIfAbsent(record.domain, IngestTables::silver), "main", tables.schema, tables.row(record, silver), tables.spec));
   }
 }

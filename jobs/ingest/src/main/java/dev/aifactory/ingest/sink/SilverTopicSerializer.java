@@ -12,7 +12,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * Silver records on Kafka for the features job: re-encoded in the contract (single-object
- * encoding), keyed by event id, timestamped with event time. Consumers see one schema per
+ * encoding) with classified fields protected as in the silver table, keyed by event id, timestamped with event time. Consumers see one schema per
  * domain whatever version the producer wrote.
  */
 public final class SilverTopicSerializer implements KafkaRecordSerializationSchema<Accepted> {
@@ -35,9 +35,8 @@ public final class SilverTopicSerializer implements KafkaRecordSerializationSche
       decoders = new DomainDecoders(settings);
     }
     try {
-      var decoded = decoders.forName(a.domain).decoder().decodeAsContract(a.payload);
       return new ProducerRecord<>(settings.silverTopic(a.domain), null, a.eventTime,
-          a.eventId.getBytes(StandardCharsets.UTF_8), AvroWire.singleObject(decoded.record()));
+          a.eventId.getBytes(StandardCharsets.UTF_8), AvroWire.singleObject(decoders.silverRecord(a.domain, a.payload)));
     } catch (UndecodableException e) {
       // It decoded moments ago at the edge (EdgeDecoder) with the same decoder: this is a bug, not data.
       throw new IllegalStateException("record " + a.eventId + " no longer decodes", e);
