@@ -24,6 +24,11 @@ public final class IcebergAppends {
 
   /** Appends {@code records} as one data file; in a partitioned table they must share the first one's partition. */
   public static void append(Table table, List<Record> records) {
+    table.newAppend().appendFile(write(table, records)).commit();
+  }
+
+  /** Writes {@code records} as one data file of {@code table}, not yet committed. */
+  public static DataFile write(Table table, List<Record> records) {
     OutputFile file = table.io().newOutputFile(table.locationProvider().newDataLocation(System.nanoTime() + ".parquet"));
     FileAppender<Record> appender = new GenericAppenderFactory(table.schema(), table.spec()).newAppender(file, FileFormat.PARQUET);
     try (appender) {
@@ -38,7 +43,6 @@ public final class IcebergAppends {
       key.partition(new InternalRecordWrapper(table.schema().asStruct()).wrap(records.get(0)));
       data.withPartition(key);
     }
-    DataFile built = data.build();
-    table.newAppend().appendFile(built).commit();
+    return data.build();
   }
 }

@@ -33,10 +33,23 @@ public record ModelSignature(
     return featureView + "_v" + featureViewVersion;
   }
 
-  /** Whether a model with this signature reads the same columns, in the same order, as {@code other}. */
+  /** For error messages: the view, its version and definition hash, and the columns. */
+  public String describe() {
+    return featureView + " v" + featureViewVersion + " (definition "
+        + (featureViewSha256.isEmpty() ? "unknown: re-promote the model from the registry" : featureViewSha256) + ") " + featureOrder;
+  }
+
+  /**
+   * Whether a model with this signature reads the same columns, in the same order, computed by
+   * the same definition, as {@code other}. The definition hash matters: a view edited without a
+   * version bump computes other numbers under the same names. An empty hash (a control message
+   * of version 1) matches nothing.
+   */
   public boolean sameInputsAs(ModelSignature other) {
     return featureView.equals(other.featureView)
         && featureViewVersion == other.featureViewVersion
+        && !featureViewSha256.isEmpty()
+        && featureViewSha256.equals(other.featureViewSha256)
         && featureOrder.equals(other.featureOrder);
   }
 }

@@ -42,9 +42,8 @@ public final class ScoringTopology {
       FeatureView view, ModelVersion champion, ScoringSettings settings, ScoringSinks sinks, FeatureSinks featureSinks) {
     ModelSignature expected = signatureOf(view);
     if (!champion.signature().sameInputsAs(expected)) {
-      throw new IllegalArgumentException(champion.label() + " reads " + champion.signature().featureOrder() + " of "
-          + champion.signature().featureView() + " v" + champion.signature().featureViewVersion() + "; this job builds "
-          + expected.featureOrder() + " of " + view.id());
+      throw new IllegalArgumentException(champion.label() + " reads " + champion.signature().describe() + "; this job builds "
+          + expected.describe());
     }
     FeaturesTopology.Computed features = FeaturesTopology.compute(events, view, false);
     if (featureSinks != null) {

@@ -231,7 +231,7 @@ class ScoringEndToEndTest {
     }
   }
 
-  /** Scores the training set with {@code model} through CREATE MODEL ... 'provider' = 'onnx' and ML_PREDICT. */
+  /** Scores the training set with {@code model} through CREATE MODEL ... 'provider' = 'onnx' (resolved in the registry) and ML_PREDICT. */
   static Map<String, Double> mlPredict(JobConfig config, TableIdentifier set, ModelVersion model) throws Exception {
     TableEnvironment tables = TableEnvironment.create(EnvironmentSettings.inStreamingMode());
     tables.getConfig().set("parallelism.default", "2");
@@ -240,9 +240,11 @@ class ScoringEndToEndTest {
     String inputs = model.signature().featureOrder().stream()
         .map(f -> "`" + f + "` " + schema.getTypeAt(schema.getFieldIndex(f)).copy(true).asSerializableString())
         .collect(Collectors.joining(", "));
+    // The model by its registered name and version, from the registry in the same catalog.
+    String registry = config.withPrefix(IcebergCatalogs.PREFIX).entrySet().stream()
+        .map(e -> "'registry.catalog." + e.getKey() + "' = '" + e.getValue() + "'").collect(Collectors.joining(", "));
     tables.executeSql("CREATE TEMPORARY MODEL fraud INPUT (" + inputs + ") OUTPUT (fraud_probability DOUBLE) WITH ("
-        + "'provider' = 'onnx', 'path' = '" + model.uri() + "', 'sha256' = '" + model.sha256() + "', "
-        + "'input-name' = '" + model.signature().inputName() + "', 'output-name' = '" + model.signature().outputName() + "')");
+        + "'provider' = 'onnx', 'model' = '" + model.name() + "', 'version' = '" + model.version() + "', " + registry + ")");
     String descriptor = model.signature().featureOrder().stream().map(f -> "`" + f + "`").collect(Collectors.joining(", "));
     Map<String, Double> out = new HashMap<>();
     try (var rows = tables.executeSql("SELECT event_id, fraud_probability FROM ML_PREDICT(TABLE ice." + set

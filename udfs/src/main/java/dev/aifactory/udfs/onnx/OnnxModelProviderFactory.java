@@ -22,13 +22,14 @@ import org.apache.flink.table.types.logical.LogicalTypeRoot;
  * CREATE MODEL fraud
  *   INPUT (tx_count_10m BIGINT, ..., seconds_since_last DOUBLE)
  *   OUTPUT (fraud_probability DOUBLE)
- *   WITH ('provider' = 'onnx', 'path' = '...', 'sha256' = '...',
- *         'input-name' = 'card_activity_v2', 'output-name' = 'fraud_probability');
+ *   WITH ('provider' = 'onnx', 'model' = 'fraud', 'version' = 'champion',
+ *         'registry.catalog.type' = 'hadoop', 'registry.catalog.warehouse' = '...');
  * SELECT * FROM ML_PREDICT(TABLE t, MODEL fraud, DESCRIPTOR(tx_count_10m, ..., seconds_since_last));
  * </pre>
  *
- * The INPUT columns are the model's input tensor's columns, in order (the model card lists
- * them); the OUTPUT is one FLOAT or DOUBLE column. Sync predictions score one row per call; async
+ * The model is resolved through the registry ({@link RegistryModels}): its file, SHA-256 and
+ * tensor names are the registered ones, and the INPUT columns must be its signature's, in order
+ * (the model card lists them); the OUTPUT is one FLOAT or DOUBLE column. Sync predictions score one row per call; async
  * predictions are batched across rows inside the function.
  */
 public final class OnnxModelProviderFactory implements ModelProviderFactory {
@@ -42,7 +43,7 @@ public final class OnnxModelProviderFactory implements ModelProviderFactory {
 
   @Override
   public Set<ConfigOption<?>> requiredOptions() {
-    return Set.of(OnnxModelOptions.PATH, OnnxModelOptions.SHA256, OnnxModelOptions.INPUT_NAME, OnnxModelOptions.OUTPUT_NAME);
+    return Set.of(OnnxModelOptions.MODEL, OnnxModelOptions.VERSION);
   }
 
   @Override
@@ -54,7 +55,7 @@ public final class OnnxModelProviderFactory implements ModelProviderFactory {
   @Override
   public ModelProvider createModelProvider(Context context) {
     FactoryUtil.ModelProviderFactoryHelper helper = FactoryUtil.createModelProviderFactoryHelper(this, context);
-    helper.validate();
+    helper.validateExcept(RegistryModels.CATALOG_PREFIX);
     ReadableConfig options = helper.getOptions();
     ResolvedSchema input = context.getCatalogModel().getResolvedInputSchema();
     ResolvedSchema output = context.getCatalogModel().getResolvedOutputSchema();
@@ -66,9 +67,9 @@ public final class OnnxModelProviderFactory implements ModelProviderFactory {
           + " declares " + output.getColumnNames());
     }
     LogicalType outputType = outputs.get(0).getDataType().getLogicalType();
-    return new OnnxModelProvider(new OnnxModelSpec(context.getObjectIdentifier().asSummaryString(),
-        options.get(OnnxModelOptions.PATH), options.get(OnnxModelOptions.SHA256), options.get(OnnxModelOptions.INPUT_NAME),
-        options.get(OnnxModelOptions.OUTPUT_NAME), input.getColumnNames(), inputTypes, outputType,
+    var model = RegistryModels.resolve(context.getCatalogModel().getOptions(), options.get(OnnxModelOptions.MODEL),
+        options.get(OnnxModelOptions.VERSION), input.getColumnNames());
+    return new OnnxModelProvider(new OnnxModelSpec(context.getObjectIdentifier().asSummaryString(), model, inputTypes, outputType,
         ExecutionProvider.parse(options.get(OnnxModelOptions.EXECUTION_PROVIDER)), options.get(OnnxModelOptions.DEVICE_ID),
         options.get(OnnxModelOptions.BATCH_MAX_SIZE), options.get(OnnxModelOptions.BATCH_MAX_DELAY)));
   }

@@ -7,8 +7,12 @@ import static org.assertj.core.api.Assertions.within;
 import dev.aifactory.features.definition.FeatureDef;
 import dev.aifactory.features.definition.FeatureView;
 import dev.aifactory.features.definition.FeatureViews;
+import dev.aifactory.common.IcebergCatalogs;
 import dev.aifactory.models.Checksums;
 import dev.aifactory.models.ModelSignature;
+import dev.aifactory.models.ModelStage;
+import dev.aifactory.models.ModelVersion;
+import dev.aifactory.models.registry.ModelRegistry;
 import dev.aifactory.models.runtime.ExecutionProvider;
 import dev.aifactory.models.runtime.SharedSessions;
 import dev.aifactory.training.data.Examples;
@@ -75,6 +79,12 @@ class OnnxMlPredictTest {
         ModelSignature.inputNameFor(VIEW.name(), VIEW.version()), "fraud_probability");
     modelFile = dir.resolve("fraud.onnx");
     Files.write(modelFile, OnnxExport.toBytes(reference, signature, "fraud", 1));
+    // SQL resolves models through the registry: register this one, and one whose registered
+    // checksum its file does not match.
+    ModelRegistry registry = ModelRegistry.open(IcebergCatalogs.local(warehouse()).loadCatalog());
+    registry.register(new ModelVersion("fraud", 1, ModelStage.CANDIDATE, modelFile.toUri().toString(), Checksums.sha256(modelFile), signature), "{}");
+    registry.promote("fraud", 1, ModelStage.CHAMPION);
+    registry.register(new ModelVersion("tampered", 1, ModelStage.CANDIDATE, modelFile.toUri().toString(), "0".repeat(64), signature), "{}");
 
     // Counts as BIGINT, the rest DOUBLE, as in the feature history; some values NULL.
     rows = new ArrayList<>();
@@ -109,10 +119,8 @@ class OnnxMlPredictTest {
   void rowsQueuedTogetherAreScoredInFewOnnxRuntimeCalls() throws Exception {
     LogicalTypeRoot[] types = new LogicalTypeRoot[FEATURES.size()];
     Arrays.fill(types, LogicalTypeRoot.DOUBLE);
-    OnnxModelSpec spec = new OnnxModelSpec("fraud", modelFile.toString(), Checksums.sha256(modelFile),
-        ModelSignature.inputNameFor(VIEW.name(), VIEW.version()), "fraud_probability", FEATURES, types,
-        new DoubleType(), ExecutionProvider.CPU, 0, 32,
-        Duration.ofMillis(50));
+    ModelVersion champion = ModelRegistry.open(IcebergCatalogs.local(warehouse()).loadCatalog()).current("fraud", ModelStage.CHAMPION).orElseThrow();
+    OnnxModelSpec spec = new OnnxModelSpec("fraud", champion, types, new DoubleType(), ExecutionProvider.CPU, 0, 32, Duration.ofMillis(50));
     BatchingAsyncPredictFunction function = new BatchingAsyncPredictFunction(spec);
     function.open(null);
     try {
@@ -135,9 +143,9 @@ class OnnxMlPredictTest {
   }
 
   @Test
-  void aFileThatDoesNotMatchItsChecksumIsRefused() {
+  void aFileThatDoesNotMatchItsRegisteredChecksumIsRefused() {
     TableEnvironment tables = tables();
-    tables.executeSql(createModel("bad", "0".repeat(64)));
+    tables.executeSql(createModel("bad", "tampered", "1"));
     assertThatThrownBy(() -> collect(tables.executeSql("SELECT * FROM ML_PREDICT(TABLE events, MODEL bad, DESCRIPTOR("
         + String.join(", ", FEATURES) + "))").collect()))
         .hasStackTraceContaining("checksum mismatch");
@@ -156,7 +164,7 @@ class OnnxMlPredictTest {
 
   private Map<String, Double> predict(String config) throws Exception {
     TableEnvironment tables = tables();
-    tables.executeSql(createModel("fraud", Checksums.sha256(modelFile)));
+    tables.executeSql(createModel("fraud", "fraud", "champion"));
     String sql = "SELECT event_id, fraud_probability FROM ML_PREDICT(TABLE events, MODEL fraud, DESCRIPTOR("
         + String.join(", ", FEATURES) + ")" + config + ")";
     Map<String, Double> out = new HashMap<>();
@@ -175,10 +183,44 @@ class OnnxMlPredictTest {
     return tables;
   }
 
-  private static String createModel(String name, String sha256) {
+  /**
+   * The statement cannot name a file or a checksum: a model is a registered name and version,
+   * and INPUT must be its signature's columns in order.
+   */
+  @Test
+  void modelsComeOnlyFromTheRegistry() {
+    TableEnvironment tables = tables();
+    tables.executeSql("CREATE TEMPORARY MODEL m INPUT (" + columnList() + ") OUTPUT (p DOUBLE) WITH ("
+        + "'provider' = 'onnx', 'model' = 'fraud', 'version' = '1', 'path' = '" + modelFile.toUri() + "', 'sha256' = 'x', "
+        + registryOptions() + ")");
+    assertPlanningFails(tables, "m", "Unsupported options");
+    tables.executeSql(createModel("missing", "no-such-model", "1"));
+    assertPlanningFails(tables, "missing", "no-such-model:1 is not in the registry");
+    tables.executeSql(createModel("nochallenger", "fraud", "challenger"));
+    assertPlanningFails(tables, "nochallenger", "has no challenger");
+    List<String> swapped = new ArrayList<>(FEATURES);
+    java.util.Collections.swap(swapped, 0, 1);
+    tables.executeSql("CREATE TEMPORARY MODEL swapped INPUT (" + swapped.stream().map(f -> f + " DOUBLE").collect(Collectors.joining(", "))
+        + ") OUTPUT (fraud_probability DOUBLE) WITH ('provider' = 'onnx', 'model' = 'fraud', 'version' = '1', " + registryOptions() + ")");
+    assertPlanningFails(tables, "swapped", "in this order");
+  }
+
+  private static void assertPlanningFails(TableEnvironment tables, String model, String message) {
+    assertThatThrownBy(() -> collect(tables.executeSql("SELECT * FROM ML_PREDICT(TABLE events, MODEL " + model + ", DESCRIPTOR("
+        + String.join(", ", FEATURES) + "))").collect())).hasStackTraceContaining(message);
+  }
+
+  private static Path warehouse() {
+    return dir.resolve("warehouse");
+  }
+
+  private static String registryOptions() {
+    return "'registry.catalog.type' = 'hadoop', 'registry.catalog.warehouse' = '" + warehouse() + "'";
+  }
+
+  private static String createModel(String name, String model, String version) {
     return "CREATE TEMPORARY MODEL " + name + " INPUT (" + columnList() + ") OUTPUT (fraud_probability DOUBLE) WITH ("
-        + "'provider' = 'onnx', 'path' = '" + modelFile.toUri() + "', 'sha256' = '" + sha256 + "', "
-        + "'input-name' = '" + ModelSignature.inputNameFor(VIEW.name(), VIEW.version()) + "', 'output-name' = 'fraud_probability', "
+        + "'provider' = 'onnx', 'model' = '" + model + "', 'version' = '" + version + "', " + registryOptions() + ", "
         + "'batch.max-size' = '32')";
   }
 

@@ -1,6 +1,9 @@
 package dev.aifactory.models.control;
 
 import dev.aifactory.models.ModelSignature;
+import dev.aifactory.schemas.SchemaCatalog;
+import org.apache.avro.message.BinaryMessageDecoder;
+import org.apache.avro.specific.SpecificData;
 import dev.aifactory.models.ModelStage;
 import dev.aifactory.models.ModelVersion;
 import dev.aifactory.schemas.wire.AvroWire;
@@ -25,6 +28,15 @@ public final class ModelChanges {
 
   private ModelChanges() {}
 
+  /** Reads every version of the control message the catalog knows, as the newest. */
+  private static final BinaryMessageDecoder<ModelChange> DECODER = decoder();
+
+  private static BinaryMessageDecoder<ModelChange> decoder() {
+    BinaryMessageDecoder<ModelChange> decoder = new BinaryMessageDecoder<>(SpecificData.get(), ModelChange.getClassSchema());
+    SchemaCatalog.bundled().versions(ModelChange.getClassSchema().getFullName()).forEach(v -> decoder.addSchema(v.schema()));
+    return decoder;
+  }
+
   public static ModelChange toAvro(ModelVersion v, Instant changedAt) {
     ModelSignature s = v.signature();
     return ModelChange.newBuilder()
@@ -35,6 +47,7 @@ public final class ModelChanges {
         .setSha256(v.sha256())
         .setFeatureView(s.featureView())
         .setFeatureViewVersion(s.featureViewVersion())
+        .setFeatureViewSha256(s.featureViewSha256())
         .setFeatureOrder(List.copyOf(s.featureOrder()))
         .setInputName(s.inputName())
         .setOutputName(s.outputName())
@@ -42,9 +55,9 @@ public final class ModelChanges {
         .build();
   }
 
-  /** The version a change describes. The control message carries no view hash: the operator checks names and order. */
+  /** The version a change describes; a version 1 message has an empty view hash, which scoring refuses. */
   public static ModelVersion fromAvro(ModelChange c) {
-    ModelSignature signature = new ModelSignature(c.getFeatureView(), c.getFeatureViewVersion(), "",
+    ModelSignature signature = new ModelSignature(c.getFeatureView(), c.getFeatureViewVersion(), c.getFeatureViewSha256(),
         c.getFeatureOrder(), c.getInputName(), c.getOutputName());
     return new ModelVersion(c.getModelName(), c.getModelVersion(), ModelStage.valueOf(c.getStage().name()),
         c.getUri(), c.getSha256(), signature);
@@ -55,7 +68,7 @@ public final class ModelChanges {
   }
 
   public static ModelVersion decode(byte[] bytes) throws IOException {
-    return fromAvro(ModelChange.fromByteBuffer(ByteBuffer.wrap(bytes)));
+    return fromAvro(DECODER.decode(ByteBuffer.wrap(bytes)));
   }
 
   /** Publishes changes in order and waits until the broker has them. */

@@ -1,6 +1,10 @@
 package dev.aifactory.models.registry;
 
 import dev.aifactory.common.IcebergAppends;
+import org.apache.iceberg.DataFile;
+import org.apache.iceberg.OverwriteFiles;
+import org.apache.iceberg.exceptions.ValidationException;
+import org.apache.iceberg.expressions.Expressions;
 import dev.aifactory.common.IcebergTables;
 import dev.aifactory.models.ModelSignature;
 import dev.aifactory.models.ModelStage;
@@ -30,6 +34,12 @@ import org.apache.iceberg.types.Types;
  * Registering a version appends a CANDIDATE row carrying its run record; every promotion appends
  * a row with the new stage, so the table is also the audit log of who was champion when. A
  * version's stage is the one in its newest row.
+ *
+ * <p>Every change is decided on one snapshot of the table and committed only if no row of the
+ * same model was added since (Iceberg's optimistic concurrency: an overwrite that validates no
+ * conflicting data from that snapshot). When another trainer, process or machine got there
+ * first, the change is decided again on the new snapshot. So two promotions at once give one
+ * champion, the other retired, and two registrations of one version give one registration.
  */
 public final class ModelRegistry {
 
@@ -50,9 +60,10 @@ public final class ModelRegistry {
       Types.NestedField.required(12, "output_name", Types.StringType.get()),
       Types.NestedField.optional(13, "run_record", Types.StringType.get(), "The training run record (JSON); on CANDIDATE rows"));
 
+  /** How many times a change is decided again after losing a race before giving up. */
+  static final int MAX_ATTEMPTS = 20;
+
   private final Table table;
-  /** The last changed_at written, in microseconds: rows of one commit must still order by it. */
-  private long lastChange;
 
   private ModelRegistry(Table table) {
     this.table = table;
@@ -63,14 +74,23 @@ public final class ModelRegistry {
     return new ModelRegistry(IcebergTables.createIfMissing(catalog, TABLE, SCHEMA, PartitionSpec.unpartitioned()));
   }
 
-  /** Registers {@code model} as a CANDIDATE, refusing a version number already taken. */
-  public synchronized ModelVersion register(ModelVersion model, String runRecord) {
-    if (versions(model.name()).stream().anyMatch(v -> v.version() == model.version())) {
-      throw new IllegalStateException(model.label() + " is already registered");
+  /** Opens the registry for reading, failing when there is none in {@code catalog}. */
+  public static ModelRegistry openExisting(Catalog catalog) {
+    if (!catalog.tableExists(TABLE)) {
+      throw new IllegalArgumentException("there is no model registry (" + TABLE + ") in catalog " + catalog.name());
     }
+    return new ModelRegistry(catalog.loadTable(TABLE));
+  }
+
+  /** Registers {@code model} as a CANDIDATE, refusing a version number already taken. */
+  public ModelVersion register(ModelVersion model, String runRecord) {
     ModelVersion registered = model.withStage(ModelStage.CANDIDATE);
-    append(List.of(row(registered, runRecord)));
-    return registered;
+    return change(model.name(), (snapshot, all) -> {
+      if (all.stream().anyMatch(v -> v.version() == model.version())) {
+        throw new IllegalStateException(model.label() + " is already registered");
+      }
+      return new Decision<>(List.of(snapshot.row(registered, runRecord)), registered);
+    });
   }
 
   /** The next version number {@link #register} would give {@code name}. */
@@ -83,37 +103,23 @@ public final class ModelRegistry {
    * (or challenger) retires the previous holder of that stage in the same commit, so there is
    * never more than one of each.
    */
-  public synchronized List<ModelVersion> promote(String name, int version, ModelStage stage) {
-    List<ModelVersion> all = versions(name);
-    ModelVersion target = all.stream().filter(v -> v.version() == version).findFirst()
-        .orElseThrow(() -> new IllegalArgumentException(name + ":" + version + " is not registered"));
-    List<ModelVersion> changes = new ArrayList<>();
-    if (stage == ModelStage.CHAMPION || stage == ModelStage.CHALLENGER) {
-      all.stream().filter(v -> v.stage() == stage && v.version() != version)
-          .forEach(v -> changes.add(v.withStage(ModelStage.RETIRED)));
-    }
-    changes.add(target.withStage(stage));
-    append(changes.stream().map(v -> row(v, null)).toList());
-    return changes;
+  public List<ModelVersion> promote(String name, int version, ModelStage stage) {
+    return change(name, (snapshot, all) -> {
+      ModelVersion target = all.stream().filter(v -> v.version() == version).findFirst()
+          .orElseThrow(() -> new IllegalArgumentException(name + ":" + version + " is not registered"));
+      List<ModelVersion> changes = new ArrayList<>();
+      if (stage == ModelStage.CHAMPION || stage == ModelStage.CHALLENGER) {
+        all.stream().filter(v -> v.stage() == stage && v.version() != version)
+            .forEach(v -> changes.add(v.withStage(ModelStage.RETIRED)));
+      }
+      changes.add(target.withStage(stage));
+      return new Decision<>(changes.stream().map(v -> snapshot.row(v, null)).toList(), changes);
+    });
   }
 
   /** Every version of {@code name} at its current stage, oldest first. */
   public List<ModelVersion> versions(String name) {
-    table.refresh();
-    Map<Integer, Record> newest = new LinkedHashMap<>();
-    try (CloseableIterable<Record> rows = IcebergGenerics.read(table).build()) {
-      for (Record r : rows) {
-        if (!name.equals(r.getField("model_name"))) {
-          continue;
-        }
-        newest.merge((Integer) r.getField("model_version"), r,
-            (a, b) -> changedAt(b).isAfter(changedAt(a)) || changedAt(b).equals(changedAt(a)) ? b : a);
-      }
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
-    return newest.values().stream().map(ModelRegistry::version)
-        .sorted(Comparator.comparingInt(ModelVersion::version)).toList();
+    return read().versions(name);
   }
 
   public Optional<ModelVersion> current(String name, ModelStage stage) {
@@ -122,27 +128,99 @@ public final class ModelRegistry {
 
   /** The run record registered with a version. */
   public Optional<String> runRecord(String name, int version) {
+    return read().rows().stream()
+        .filter(r -> name.equals(r.getField("model_name")) && (Integer) r.getField("model_version") == version
+            && r.getField("run_record") != null)
+        .map(r -> (String) r.getField("run_record")).findFirst();
+  }
+
+  /** What a change decided on one snapshot: the rows to add, and what to return once they are in. */
+  private record Decision<T>(List<Record> rows, T result) {}
+
+  private interface Decide<T> {
+    Decision<T> on(Snapshot snapshot, List<ModelVersion> versions);
+  }
+
+  private <T> T change(String name, Decide<T> decide) {
+    for (int attempt = 1; ; attempt++) {
+      Snapshot snapshot = read();
+      Decision<T> decision = decide.on(snapshot, snapshot.versions(name));
+      DataFile file = IcebergAppends.write(table, decision.rows());
+      OverwriteFiles commit = table.newOverwrite().addFile(file)
+          .conflictDetectionFilter(Expressions.equal("model_name", name))
+          .validateNoConflictingData();
+      if (snapshot.id() != null) {
+        commit.validateFromSnapshot(snapshot.id());
+      }
+      try {
+        commit.commit();
+        return decision.result();
+      } catch (ValidationException lostTheRace) {
+        table.io().deleteFile(file.location());
+        if (attempt == MAX_ATTEMPTS) {
+          throw new IllegalStateException("could not change " + name + " in the registry after " + attempt
+              + " attempts: other writers kept changing it", lostTheRace);
+        }
+        sleepBeforeRetry(attempt);
+      }
+    }
+  }
+
+  private static void sleepBeforeRetry(int attempt) {
+    try {
+      Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(5, 20L * Math.min(attempt, 10)));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while retrying a registry change", e);
+    }
+  }
+
+  /** Every row of the table as of its current snapshot (null id: the table is still empty). */
+  private Snapshot read() {
     table.refresh();
-    try (CloseableIterable<Record> rows = IcebergGenerics.read(table).build()) {
+    org.apache.iceberg.Snapshot current = table.currentSnapshot();
+    List<Record> rows = new ArrayList<>();
+    if (current != null) {
+      try (CloseableIterable<Record> all = IcebergGenerics.read(table).useSnapshot(current.snapshotId()).build()) {
+        all.forEach(rows::add);
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }
+    return new Snapshot(current == null ? null : current.snapshotId(), rows);
+  }
+
+  /** The registry as one snapshot holds it. */
+  private record Snapshot(Long id, List<Record> rows) {
+
+    List<ModelVersion> versions(String name) {
+      Map<Integer, Record> newest = new LinkedHashMap<>();
       for (Record r : rows) {
-        if (name.equals(r.getField("model_name")) && (Integer) r.getField("model_version") == version
-            && r.getField("run_record") != null) {
-          return Optional.of((String) r.getField("run_record"));
+        if (name.equals(r.getField("model_name"))) {
+          newest.merge((Integer) r.getField("model_version"), r, (a, b) -> changedAt(b).isBefore(changedAt(a)) ? a : b);
         }
       }
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      return newest.values().stream().map(ModelRegistry::version)
+          .sorted(Comparator.comparingInt(ModelVersion::version)).toList();
     }
-    return Optional.empty();
+
+    /**
+     * A new row, timestamped after every row of this snapshot: a version's stage is its newest
+     * row, so the order must follow the commits even when clocks of two writers disagree.
+     */
+    Record row(ModelVersion v, String runRecord) {
+      long newest = rows.stream().mapToLong(r -> micros(changedAt(r))).max().orElse(Long.MIN_VALUE);
+      long micros = Math.max(Instant.now().toEpochMilli() * 1000, newest + 1);
+      return ModelRegistry.row(v, runRecord, micros);
+    }
   }
 
-  private void append(List<Record> rows) {
-    IcebergAppends.append(table, rows);
+  private static long micros(OffsetDateTime t) {
+    Instant i = t.toInstant();
+    return i.getEpochSecond() * 1_000_000 + i.getNano() / 1000;
   }
 
-  private Record row(ModelVersion v, String runRecord) {
-    long micros = Math.max(Instant.now().toEpochMilli() * 1000, lastChange + 1);
-    lastChange = micros;
+  private static Record row(ModelVersion v, String runRecord, long micros) {
     GenericRecord r = GenericRecord.create(SCHEMA);
     r.setField("model_name", v.name());
     r.setField("model_version", v.version());

@@ -86,9 +86,7 @@ final class ScoringModels implements AutoCloseable {
 
   private BatchScorer load(ModelVersion model) throws ModelLoadException {
     if (!model.signature().sameInputsAs(expected)) {
-      throw new ModelLoadException(model.label() + " reads " + model.signature().featureView() + " v"
-          + model.signature().featureViewVersion() + " " + model.signature().featureOrder() + ", this job builds "
-          + expected.featureView() + " v" + expected.featureViewVersion() + " " + expected.featureOrder());
+      throw new ModelLoadException(model.label() + " reads " + model.signature().describe() + ", this job builds " + expected.describe());
     }
     return new BatchScorer(SharedSessions.acquire(model, settings.provider(), settings.deviceId()), settings.maxBatchSize());
   }
