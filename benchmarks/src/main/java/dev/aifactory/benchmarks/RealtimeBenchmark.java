@@ -386,7 +386,8 @@ public final class RealtimeBenchmark {
     ModelVersion trained = ScoringBenchmark.trainModel(Files.createDirectories(dir), view);
     ModelRegistry registry = ModelRegistry.open(IcebergCatalogs.local(warehouse).loadCatalog());
     registry.register(new ModelVersion("fraud", 1, ModelStage.CANDIDATE, trained.uri(), trained.sha256(),
-        ScoringTopology.signatureOf(view)), "{}");
+        ScoringTopology.signatureOf(view)), "{}",
+        new dev.aifactory.models.registry.DataUse("fraud_detection", dev.aifactory.features.definition.ViewClassification.classesByField(view)));
     registry.promote("fraud", 1, ModelStage.CHAMPION);
   }
 

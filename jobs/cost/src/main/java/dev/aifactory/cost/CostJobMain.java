@@ -3,6 +3,7 @@ package dev.aifactory.cost;
 import dev.aifactory.common.IcebergCatalogs;
 import dev.aifactory.common.JobConfig;
 import dev.aifactory.common.KafkaStartingOffsets;
+import dev.aifactory.common.policy.JobRole;
 import dev.aifactory.cost.model.UsageRecord;
 import dev.aifactory.cost.prices.PriceBook;
 import dev.aifactory.cost.prices.PriceTable;
@@ -11,6 +12,7 @@ import dev.aifactory.cost.source.PriceTopicDeserializer;
 import dev.aifactory.cost.source.UsageTopicDeserializer;
 import dev.aifactory.cost.source.UsageWatermarks;
 import java.time.Duration;
+import java.util.Map;
 import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
@@ -39,6 +41,7 @@ public final class CostJobMain {
   }
 
   public static void define(StreamExecutionEnvironment env, JobConfig config) {
+    JobRole.requireReads(config, "cost", Map.of("telemetry", java.util.Set.of()));
     CostSettings settings = CostSettings.from(config);
     String priceTable = config.get("cost.prices.table", "");
     if (!priceTable.isBlank()) {

@@ -3,8 +3,10 @@ package dev.aifactory.features;
 import dev.aifactory.common.IcebergCatalogs;
 import dev.aifactory.common.JobConfig;
 import dev.aifactory.common.KafkaStartingOffsets;
+import dev.aifactory.common.policy.JobRole;
 import dev.aifactory.features.definition.FeatureView;
 import dev.aifactory.features.definition.FeatureViews;
+import dev.aifactory.features.definition.ViewClassification;
 import dev.aifactory.features.sink.FeatureSinks;
 import dev.aifactory.features.sink.FeatureTables;
 import dev.aifactory.features.sink.IcebergKafkaFeatureSinks;
@@ -28,13 +30,13 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.runtime.typeutils.InternalTypeInfo;
 import org.apache.flink.table.types.logical.RowType;
+import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.expressions.Expressions;
 import org.apache.iceberg.flink.CatalogLoader;
 import org.apache.iceberg.flink.FlinkSchemaUtil;
 import org.apache.iceberg.flink.TableLoader;
 import org.apache.iceberg.flink.source.IcebergSource;
 import org.apache.iceberg.flink.source.assigner.SimpleSplitAssignerFactory;
-import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -74,6 +76,7 @@ public final class FeaturesJobMain {
 
   /** Adds the view's job, with its real source and sinks, to an environment. */
   public static void define(StreamExecutionEnvironment env, JobConfig config, FeatureView view) throws Exception {
+    JobRole.requireReads(config, "features", Map.of("silver", ViewClassification.sourceClasses(view)));
     CatalogLoader catalog = IcebergCatalogs.loader(config);
     FeatureTables.ensureExist(catalog.loadCatalog(), view);
     if (isBackfill(config)) {

@@ -1,27 +1,30 @@
 package dev.aifactory.ingest;
 
-import dev.aifactory.common.kafka.KafkaSinks;
-
 import dev.aifactory.common.IcebergCatalogs;
 import dev.aifactory.common.JobConfig;
 import dev.aifactory.common.KafkaStartingOffsets;
+import dev.aifactory.common.kafka.KafkaSinks;
+import dev.aifactory.common.policy.JobRole;
+import dev.aifactory.ingest.decode.QualityAwareWatermarks;
 import dev.aifactory.ingest.maintenance.IngestTableMaintenance;
 import dev.aifactory.ingest.maintenance.MaintenanceSettings;
-import dev.aifactory.ingest.decode.QualityAwareWatermarks;
 import dev.aifactory.ingest.model.Decoded;
 import dev.aifactory.ingest.sink.IcebergKafkaSinks;
 import dev.aifactory.ingest.sink.IngestTables;
-import org.apache.iceberg.flink.CatalogLoader;
 import dev.aifactory.ingest.source.DecodingDeserializer;
+import dev.aifactory.schemas.SchemaCatalog;
+import dev.aifactory.schemas.classification.Classifications;
+import java.util.Map;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExecutionOptions;
-import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.iceberg.flink.CatalogLoader;
 
 /**
  * Wires configuration to connectors and runs {@link IngestTopology}. Configuration: bundled
@@ -52,6 +55,9 @@ public final class IngestJobMain {
   /** Adds the ingest job, with its real Kafka source and sinks, to an environment. */
   public static void define(StreamExecutionEnvironment env, JobConfig config) {
     IngestSettings settings = IngestSettings.from(config);
+    JobRole.requireReads(config, "ingest", Map.of("raw", settings.domains().stream()
+        .flatMap(d -> Classifications.of(SchemaCatalog.bundled().contract(d.contract()).schema()).classesByField().values().stream())
+        .collect(java.util.stream.Collectors.toSet())));
     IngestTopology.build(source(env, config, settings), settings, sinks(config, settings));
     maintenance(env, config, settings);
   }

@@ -1,12 +1,13 @@
 package dev.aifactory.scoring;
 
-import dev.aifactory.common.kafka.KafkaSinks;
-
 import dev.aifactory.common.IcebergCatalogs;
 import dev.aifactory.common.JobConfig;
+import dev.aifactory.common.kafka.KafkaSinks;
+import dev.aifactory.common.policy.JobRole;
 import dev.aifactory.features.FeaturesJobMain;
 import dev.aifactory.features.definition.FeatureView;
 import dev.aifactory.features.definition.FeatureViews;
+import dev.aifactory.features.definition.ViewClassification;
 import dev.aifactory.features.sink.FeatureSinks;
 import dev.aifactory.features.sink.FeatureTables;
 import dev.aifactory.models.ModelStage;
@@ -18,6 +19,7 @@ import dev.aifactory.scoring.sink.UsageSerializer;
 import dev.aifactory.scoring.source.ControlTopicDeserializer;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.DeliveryGuarantee;
@@ -46,6 +48,7 @@ public final class ScoringJobMain {
 
   public static void define(StreamExecutionEnvironment env, JobConfig config) throws Exception {
     FeatureView view = FeatureViews.load(config.get("scoring.view"));
+    JobRole.requireReads(config, "scoring", Map.of("silver", ViewClassification.sourceClasses(view), "models", java.util.Set.of()));
     ScoringSettings settings = ScoringSettings.from(config);
     CatalogLoader catalog = IcebergCatalogs.loader(config);
     Instant registryRead = Instant.now();

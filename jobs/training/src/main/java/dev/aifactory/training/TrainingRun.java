@@ -1,16 +1,21 @@
 package dev.aifactory.training;
 
+import dev.aifactory.common.policy.JobRole;
 import dev.aifactory.common.IcebergCatalogs;
 import dev.aifactory.common.JobConfig;
+import dev.aifactory.common.policy.Decision;
+import dev.aifactory.common.policy.Policy;
 import dev.aifactory.features.definition.FeatureDef;
 import dev.aifactory.features.definition.FeatureView;
 import dev.aifactory.features.definition.FeatureViews;
+import dev.aifactory.features.definition.ViewClassification;
 import dev.aifactory.features.training.TrainingSetJob;
 import dev.aifactory.models.Checksums;
 import dev.aifactory.models.ModelSignature;
 import dev.aifactory.models.ModelStage;
 import dev.aifactory.models.ModelVersion;
 import dev.aifactory.models.control.ModelChanges;
+import dev.aifactory.models.registry.DataUse;
 import dev.aifactory.models.registry.ModelRegistry;
 import dev.aifactory.training.data.Examples;
 import dev.aifactory.training.data.TrainingSetReader;
@@ -58,6 +63,7 @@ public final class TrainingRun {
     TableIdentifier setId = TableIdentifier.parse(config.get("training.set"));
     Table set = catalog.loadTable(setId);
     FeatureView view = viewOf(set);
+    JobRole.requireReads(config, "training", Map.of("gold", ViewClassification.classesByField(view).values()));
     List<String> order = view.features().stream().map(FeatureDef::name).toList();
     TrainingSetReader.Loaded loaded = TrainingSetReader.read(set, order, view.eventIdField(), view.eventTimeField());
 
@@ -67,7 +73,11 @@ public final class TrainingRun {
     Metrics metrics = validate(model, split.validation(), Double.parseDouble(config.get("training.review-rate", "0.01")));
 
     String name = config.get("training.model-name", "fraud");
-    ModelRegistry registry = ModelRegistry.open(catalog);
+    // The policy decides before anything is trained into a file: may a model for this purpose use these classes?
+    Policy policy = Policy.from(config);
+    DataUse use = new DataUse(config.get("training.purpose", "fraud_detection"), ViewClassification.classesByField(view));
+    List<Decision> decisions = policy.requirePurpose(use.purpose(), use.classes());
+    ModelRegistry registry = ModelRegistry.open(catalog, policy);
     int version = registry.nextVersion(name);
     ModelSignature signature = new ModelSignature(view.name(), view.version(), view.definitionSha256(), order,
         ModelSignature.inputNameFor(view.name(), view.version()), config.get("training.output-name", "fraud_probability"));
@@ -84,16 +94,25 @@ public final class TrainingRun {
         inputs(setId, loaded.snapshotId(), set),
         Map.of("train_rows", split.train().size(), "train_positives", split.train().positives(),
             "validation_rows", split.validation().size(), "validation_from", Instant.ofEpochMilli(split.validationFromMillis()).toString()),
-        hp.asMap(), metrics.asMap(), Environment.describe());
+        hp.asMap(), metrics.asMap(), Environment.describe(), governance(use, policy, decisions));
     Files.writeString(dir.resolve("run.json"), record.toJson(), StandardCharsets.UTF_8);
     Files.writeString(dir.resolve("model-card.md"), ModelCard.markdown(record), StandardCharsets.UTF_8);
     Files.writeString(dir.resolve("model-card.json"), ModelCard.json(record), StandardCharsets.UTF_8);
 
     ModelVersion registered = registry.register(new ModelVersion(name, version, ModelStage.CANDIDATE, file.toUri().toString(), sha256, signature),
-        record.toJson());
+        record.toJson(), use);
     LOG.info("registered {} (validation AUC-ROC {}, AUC-PR {}) in {}", registered.label(), metrics.aucRoc(), metrics.aucPr(), dir);
     List<ModelVersion> changes = promote(config, registry, registered, metrics);
     return new Result(registered, record, model, dir, changes);
+  }
+
+  private static Map<String, Object> governance(DataUse use, Policy policy, List<Decision> decisions) {
+    Map<String, Object> g = new java.util.LinkedHashMap<>();
+    g.put("purpose", use.purpose());
+    g.put("data_classes", use.classesByField());
+    g.put("policy_version", policy.version());
+    g.put("decisions", decisions.stream().map(Decision::reason).toList());
+    return g;
   }
 
   static Metrics validate(LogisticModel model, Examples validation, double reviewRate) {

@@ -127,6 +127,9 @@ class TrainingRunTest {
     assertThat(card).contains(first.model().sha256(), record.runId(), String.format(java.util.Locale.ROOT, "%.4f", (Double) record.metrics().get("auc_roc")));
     VIEW.features().forEach(f -> assertThat(card).contains("`" + f.name() + "`"));
     assertThat(Files.readString(first.directory().resolve("model-card.json"))).contains(record.runId());
+    // The card says what the model may use and why: its purpose, the classes of its inputs, the policy's decision.
+    assertThat(record.governance()).containsEntry("purpose", "fraud_detection").containsEntry("data_classes", Map.of("card_id", "pci"));
+    assertThat(card).contains("Purpose: `fraud_detection`", "`card_id` (pci)", "rule 'fraud-models-use-payment-identifiers'");
 
     ModelRegistry registry = ModelRegistry.open(catalog);
     assertThat(registry.runRecord("fraud", first.model().version())).hasValueSatisfying(json ->
@@ -142,6 +145,24 @@ class TrainingRunTest {
     assertThat(second.changes()).extracting(v -> v.version() + " " + v.stage())
         .containsExactly(first.model().version() + " RETIRED", second.model().version() + " CHAMPION");
     assertThat(registry.versions("fraud")).extracting(ModelVersion::stage).containsExactly(ModelStage.RETIRED, ModelStage.CHAMPION);
+  }
+
+  /** A purpose the policy forbids for card data is refused before any model file or registry row exists. */
+  @Test
+  void aModelForAPurposeThePolicyForbidsIsNeverRegistered() throws Exception {
+    ModelRegistry registry = ModelRegistry.open(catalog);
+    int before = registry.versions("marketing-propensity").size();
+    assertThatThrownBy(() -> TrainingRun.run(config.with("training.set", trainingSet.toString())
+        .with("training.model-name", "marketing-propensity").with("training.purpose", "marketing")))
+        .isInstanceOf(dev.aifactory.common.policy.PolicyDeniedException.class)
+        .hasMessageContaining("rule 'marketing-never-uses-card-or-personal-data'").hasMessageContaining("'pci'");
+    assertThat(registry.versions("marketing-propensity")).hasSize(before);
+    assertThat(tmp.resolve("models").resolve("marketing-propensity")).doesNotExist();
+    // And the registry itself refuses it, whoever calls it.
+    ModelVersion any = registry.current("fraud", ModelStage.CHAMPION).orElseThrow();
+    assertThatThrownBy(() -> registry.register(new ModelVersion("marketing-propensity", 1, ModelStage.CANDIDATE, any.uri(), any.sha256(),
+        any.signature()), "{}", new dev.aifactory.models.registry.DataUse("marketing", Map.of("card_id", "pci"))))
+        .hasMessageContaining("marketing-never-uses-card-or-personal-data");
   }
 
   @Test

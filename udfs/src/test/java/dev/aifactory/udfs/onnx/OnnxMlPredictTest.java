@@ -7,11 +7,13 @@ import static org.assertj.core.api.Assertions.within;
 import dev.aifactory.features.definition.FeatureDef;
 import dev.aifactory.features.definition.FeatureView;
 import dev.aifactory.features.definition.FeatureViews;
+import dev.aifactory.features.definition.ViewClassification;
 import dev.aifactory.common.IcebergCatalogs;
 import dev.aifactory.models.Checksums;
 import dev.aifactory.models.ModelSignature;
 import dev.aifactory.models.ModelStage;
 import dev.aifactory.models.ModelVersion;
+import dev.aifactory.models.registry.DataUse;
 import dev.aifactory.models.registry.ModelRegistry;
 import dev.aifactory.models.runtime.ExecutionProvider;
 import dev.aifactory.models.runtime.SharedSessions;
@@ -50,6 +52,7 @@ import org.junit.jupiter.api.io.TempDir;
 class OnnxMlPredictTest {
 
   static final FeatureView VIEW = FeatureViews.load("card_activity");
+  static final DataUse FRAUD_DETECTION = new DataUse("fraud_detection", ViewClassification.classesByField(VIEW));
   static final List<String> FEATURES = VIEW.features().stream().map(FeatureDef::name).toList();
 
   @TempDir
@@ -82,9 +85,9 @@ class OnnxMlPredictTest {
     // SQL resolves models through the registry: register this one, and one whose registered
     // checksum its file does not match.
     ModelRegistry registry = ModelRegistry.open(IcebergCatalogs.local(warehouse()).loadCatalog());
-    registry.register(new ModelVersion("fraud", 1, ModelStage.CANDIDATE, modelFile.toUri().toString(), Checksums.sha256(modelFile), signature), "{}");
+    registry.register(new ModelVersion("fraud", 1, ModelStage.CANDIDATE, modelFile.toUri().toString(), Checksums.sha256(modelFile), signature), "{}", FRAUD_DETECTION);
     registry.promote("fraud", 1, ModelStage.CHAMPION);
-    registry.register(new ModelVersion("tampered", 1, ModelStage.CANDIDATE, modelFile.toUri().toString(), "0".repeat(64), signature), "{}");
+    registry.register(new ModelVersion("tampered", 1, ModelStage.CANDIDATE, modelFile.toUri().toString(), "0".repeat(64), signature), "{}", FRAUD_DETECTION);
 
     // Counts as BIGINT, the rest DOUBLE, as in the feature history; some values NULL.
     rows = new ArrayList<>();

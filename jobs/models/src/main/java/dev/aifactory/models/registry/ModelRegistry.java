@@ -6,6 +6,7 @@ import org.apache.iceberg.OverwriteFiles;
 import org.apache.iceberg.exceptions.ValidationException;
 import org.apache.iceberg.expressions.Expressions;
 import dev.aifactory.common.IcebergTables;
+import dev.aifactory.common.policy.Policy;
 import dev.aifactory.models.ModelSignature;
 import dev.aifactory.models.ModelStage;
 import dev.aifactory.models.ModelVersion;
@@ -64,14 +65,21 @@ public final class ModelRegistry {
   static final int MAX_ATTEMPTS = 20;
 
   private final Table table;
+  private final Policy policy;
 
-  private ModelRegistry(Table table) {
+  private ModelRegistry(Table table, Policy policy) {
     this.table = table;
+    this.policy = policy;
   }
 
-  /** Opens the registry, creating its table on first use. */
+  /** Opens the registry under the bundled policy, creating its table on first use. */
   public static ModelRegistry open(Catalog catalog) {
-    return new ModelRegistry(IcebergTables.createIfMissing(catalog, TABLE, SCHEMA, PartitionSpec.unpartitioned()));
+    return open(catalog, Policy.bundled());
+  }
+
+  /** Opens the registry, creating its table on first use; registrations are checked against {@code policy}. */
+  public static ModelRegistry open(Catalog catalog, Policy policy) {
+    return new ModelRegistry(IcebergTables.createIfMissing(catalog, TABLE, SCHEMA, PartitionSpec.unpartitioned()), policy);
   }
 
   /** Opens the registry for reading, failing when there is none in {@code catalog}. */
@@ -79,11 +87,16 @@ public final class ModelRegistry {
     if (!catalog.tableExists(TABLE)) {
       throw new IllegalArgumentException("there is no model registry (" + TABLE + ") in catalog " + catalog.name());
     }
-    return new ModelRegistry(catalog.loadTable(TABLE));
+    return new ModelRegistry(catalog.loadTable(TABLE), Policy.bundled());
   }
 
-  /** Registers {@code model} as a CANDIDATE, refusing a version number already taken. */
-  public ModelVersion register(ModelVersion model, String runRecord) {
+  /**
+   * Registers {@code model} as a CANDIDATE, refusing a version number already taken, and a
+   * model whose purpose the policy does not allow to use its inputs' data classes
+   * ({@link dev.aifactory.common.policy.PolicyDeniedException}, naming the rule).
+   */
+  public ModelVersion register(ModelVersion model, String runRecord, DataUse use) {
+    policy.requirePurpose(use.purpose(), use.classes());
     ModelVersion registered = model.withStage(ModelStage.CANDIDATE);
     return change(model.name(), (snapshot, all) -> {
       if (all.stream().anyMatch(v -> v.version() == model.version())) {

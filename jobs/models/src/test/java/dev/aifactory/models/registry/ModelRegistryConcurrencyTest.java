@@ -24,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ModelRegistryConcurrencyTest {
 
   private static final int WRITERS = 6;
+  private static final DataUse FRAUD = new DataUse("fraud_detection", java.util.Map.of("card_id", "pci"));
   private static final ModelSignature SIGNATURE =
       new ModelSignature("card_activity", 2, "abc", List.of("a", "b"), "card_activity_v2", "score");
 
@@ -31,7 +32,7 @@ class ModelRegistryConcurrencyTest {
   void promotionsAtOnceGiveOneChampionAndAnAuditLogInCommitOrder(@TempDir Path warehouse) throws Exception {
     ModelRegistry setup = ModelRegistry.open(IcebergCatalogs.local(warehouse).loadCatalog());
     for (int v = 1; v <= WRITERS; v++) {
-      setup.register(model(v), "{}");
+      setup.register(model(v), "{}", FRAUD);
     }
     List<List<ModelVersion>> results = race(writer -> ModelRegistry.open(IcebergCatalogs.local(warehouse).loadCatalog())
         .promote("fraud", writer + 1, ModelStage.CHAMPION));
@@ -50,7 +51,7 @@ class ModelRegistryConcurrencyTest {
   void registeringOneVersionAtOnceSucceedsOnce(@TempDir Path warehouse) throws Exception {
     List<Object> results = race(writer -> {
       try {
-        return ModelRegistry.open(IcebergCatalogs.local(warehouse).loadCatalog()).register(model(1), "{\"writer\":" + writer + "}");
+        return ModelRegistry.open(IcebergCatalogs.local(warehouse).loadCatalog()).register(model(1), "{\"writer\":" + writer + "}", FRAUD);
       } catch (IllegalStateException taken) {
         return taken.getMessage();
       }

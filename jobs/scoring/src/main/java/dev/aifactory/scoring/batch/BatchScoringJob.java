@@ -3,6 +3,9 @@ package dev.aifactory.scoring.batch;
 import dev.aifactory.common.IcebergCatalogs;
 import dev.aifactory.common.IcebergTables;
 import dev.aifactory.common.JobConfig;
+import dev.aifactory.common.policy.JobRole;
+import dev.aifactory.features.definition.FeatureViews;
+import dev.aifactory.features.definition.ViewClassification;
 import dev.aifactory.models.ModelStage;
 import dev.aifactory.models.ModelVersion;
 import dev.aifactory.models.registry.ModelRegistry;
@@ -11,6 +14,7 @@ import dev.aifactory.scoring.model.ScoringRequest;
 import dev.aifactory.scoring.operator.MicroBatchScoringOperator;
 import dev.aifactory.scoring.operator.ScoringSettings;
 import dev.aifactory.scoring.sink.PredictionTable;
+import java.util.Map;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -66,6 +70,9 @@ public final class BatchScoringJob {
         .withBatching(config.getInt("scoring.batch.max-size", 4096), 1_000);
     ModelVersion model = model(catalog, config, settings.modelName());
     TableIdentifier input = TableIdentifier.parse(config.get("scoring.batch.input"));
+    // The input's zone is its namespace; its classified columns are those of the model's view.
+    JobRole.requireReads(config, "batch_scoring", Map.of(input.namespace().level(0),
+        ViewClassification.classesByField(FeatureViews.load(model.signature().featureView())).values(), "models", java.util.Set.of()));
     TableIdentifier output = TableIdentifier.parse(config.get("scoring.batch.output", "gold.batch_predictions"));
     IcebergTables.createIfMissing(catalog, output, PredictionTable.SCHEMA,
         PartitionSpec.builderFor(PredictionTable.SCHEMA).day("event_time").build());

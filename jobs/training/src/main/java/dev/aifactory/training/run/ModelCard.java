@@ -35,6 +35,15 @@ public final class ModelCard {
     for (int i = 0; i < order.size(); i++) {
       md.append(i + 1).append(". `").append(order.get(i)).append("`\n");
     }
+    md.append("\n## Data classes and policy\n\n");
+    Map<?, ?> g = r.governance();
+    md.append("- Purpose: `").append(g.get("purpose")).append("`\n");
+    md.append("- Classified inputs: ");
+    Map<?, ?> classes = (Map<?, ?>) g.get("data_classes");
+    md.append(classes.isEmpty() ? "none" : classes.entrySet().stream().map(e -> "`" + e.getKey() + "` (" + e.getValue() + ")")
+        .collect(java.util.stream.Collectors.joining(", "))).append("; silver and gold hold them protected (tokens, rounded, truncated)\n");
+    md.append("- Policy version ").append(g.get("policy_version")).append(":\n");
+    ((List<?>) g.get("decisions")).forEach(d -> md.append("  - ").append(d).append("\n"));
     md.append("\n## Training data\n\n");
     md.append("- Training set: `").append(r.inputs().get("training_set")).append("` at snapshot ").append(r.inputs().get("training_set_snapshot")).append("\n");
     md.append("- Its inputs, at snapshots: `").append(r.inputs().get("training_set_inputs")).append("`\n");
@@ -62,6 +71,7 @@ public final class ModelCard {
     card.put("code_version", r.codeVersion());
     card.put("feature_view", r.featureView());
     card.put("training_data", Map.of("inputs", r.inputs(), "split", r.split()));
+    card.put("governance", r.governance());
     card.put("metrics", r.metrics());
     card.put("hyperparameters", r.hyperparameters());
     card.put("environment", r.environment());

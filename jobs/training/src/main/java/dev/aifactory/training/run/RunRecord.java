@@ -7,8 +7,9 @@ import java.util.Map;
 
 /**
  * The machine-readable record of one training run: code version, inputs (tables and the Iceberg
- * snapshot ids read), feature-view version, hyperparameters, environment, metrics and the model
- * file's SHA-256. The model card is generated from it; the registry stores it with the version.
+ * snapshot ids read), feature-view version, hyperparameters, environment, metrics, the model
+ * file's SHA-256, and governance: the model's purpose, its inputs' data classes and the policy
+ * decision that allowed them. The model card is generated from it; the registry stores it with the version.
  */
 public record RunRecord(
     String runId,
@@ -21,7 +22,8 @@ public record RunRecord(
     Map<String, Object> split,
     Map<String, Object> hyperparameters,
     Map<String, Object> metrics,
-    Map<String, Object> environment) {
+    Map<String, Object> environment,
+    Map<String, Object> governance) {
 
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
