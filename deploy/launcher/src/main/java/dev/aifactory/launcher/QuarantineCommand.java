@@ -4,7 +4,6 @@ import dev.aifactory.common.IcebergCatalogs;
 import dev.aifactory.common.JobConfig;
 import dev.aifactory.ingest.replay.QuarantineReplay;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -48,9 +47,7 @@ final class QuarantineCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      List<String> args = new ArrayList<>(List.of("--iceberg.catalog.warehouse", warehouse));
-      args.addAll(options);
-      JobConfig config = JobConfig.load("ingest-defaults.properties", args.toArray(String[]::new));
+      JobConfig config = WarehouseConfig.load("ingest-defaults.properties", warehouse, options);
       QuarantineReplay.Result result = QuarantineReplay.replay(IcebergCatalogs.loader(config).loadCatalog(), bootstrap,
           config.properties("kafka.producer."), reason, from, to == null ? Instant.now() : to);
       System.out.println(result.format());

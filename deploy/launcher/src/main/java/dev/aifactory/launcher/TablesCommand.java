@@ -8,7 +8,6 @@ import dev.aifactory.features.sink.FeatureTables;
 import dev.aifactory.ingest.IngestSettings;
 import dev.aifactory.ingest.sink.IngestTables;
 import dev.aifactory.scoring.sink.PredictionTable;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.iceberg.catalog.Catalog;
@@ -36,9 +35,7 @@ final class TablesCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    List<String> args = new ArrayList<>(List.of("--iceberg.catalog.warehouse", warehouse));
-    args.addAll(options);
-    JobConfig config = JobConfig.load("ingest-defaults.properties", args.toArray(String[]::new));
+    JobConfig config = WarehouseConfig.load("ingest-defaults.properties", warehouse, options);
     createAll(config);
     System.out.println("tables ready in " + warehouse);
     return 0;

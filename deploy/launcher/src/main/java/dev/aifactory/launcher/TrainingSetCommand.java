@@ -5,7 +5,6 @@ import dev.aifactory.features.definition.FeatureViews;
 import dev.aifactory.features.training.TrainingSetJob;
 import dev.aifactory.features.training.TrainingSetRequest;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -45,9 +44,7 @@ final class TrainingSetCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    List<String> args = new ArrayList<>(List.of("--iceberg.catalog.warehouse", warehouse));
-    args.addAll(options);
-    JobConfig config = JobConfig.load("features-defaults.properties", args.toArray(String[]::new));
+    JobConfig config = WarehouseConfig.load("features-defaults.properties", warehouse, options);
     var out = TrainingSetJob.run(config,
         new TrainingSetRequest(FeatureViews.load(view), name, from, to, asOfIngestion,
             served ? dev.aifactory.scoring.sink.PredictionTable.PREDICTIONS : null));
