@@ -245,7 +245,8 @@ public final class RealtimeBenchmark {
     // Warm-up: a fresh TaskManager runs its first seconds far below its speed (JIT, RocksDB,
     // the first Iceberg files), and what queues then would be measured as latency for the
     // rest of the run. 15 s of payments at 1,000/s, then until they are scored.
-    try (LiveTraffic warmUp = new LiveTraffic(stack.bootstrapServers(), "scores-" + run, null, path.view, 5)) {
+    var tokens = new dev.aifactory.schemas.tokens.Tokenizer(dev.aifactory.schemas.tokens.Keyring.load(stack.tokenKeyring()));
+    try (LiveTraffic warmUp = new LiveTraffic(stack.bootstrapServers(), "scores-" + run, null, path.view, 5, tokens)) {
       warmUp.awaitReady();
       Random cards = new Random(4);
       warmUp.send(RAW, 1_000, 15, () -> cards.nextInt(1_000_000));
@@ -253,7 +254,7 @@ public final class RealtimeBenchmark {
     }
     Map<String, Object> out = new LinkedHashMap<>();
     try (LiveTraffic live = new LiveTraffic(stack.bootstrapServers(), "scores-" + run,
-        path.realtime ? "features-" + run + ".card_id" : null, path.view, 17)) {
+        path.realtime ? "features-" + run + ".card_id" : null, path.view, 17, tokens)) {
       live.awaitReady();
       Random cards = new Random(3);
       live.send(RAW, rate, seconds, () -> cards.nextInt(1_000_000));

@@ -1,5 +1,7 @@
 package dev.aifactory.launcher;
 
+import dev.aifactory.schemas.tokens.Keyring;
+import dev.aifactory.schemas.tokens.Tokenizer;
 import dev.aifactory.common.CommittedRows;
 import dev.aifactory.common.JobConfig;
 import dev.aifactory.common.generator.GeneratorSettings;
@@ -141,13 +143,14 @@ final class ScoringDemo {
     String onlineTopic = "features." + view.entity();
     // The first live payments move event time from the replayed January to now: every timer of
     // the replayed history (decay, TTL, cleanup) fires at once. Let that pass before timing.
-    try (LiveTraffic warmUp = new LiveTraffic(kafka.bootstrapServers(), "scores", null, view, 4141)) {
+    Tokenizer tokens = new Tokenizer(Keyring.load(LocalKeyring.ensure(LocalKeyring.DEFAULT)));
+    try (LiveTraffic warmUp = new LiveTraffic(kafka.bootstrapServers(), "scores", null, view, 4141, tokens)) {
       warmUp.awaitReady();
       Random random = new Random(5);
       warmUp.send("raw.transactions", 100, 2, () -> 1 + random.nextInt(cards - 1));
       warmUp.awaitScores(Duration.ofSeconds(30));
     }
-    try (LiveTraffic traffic = new LiveTraffic(kafka.bootstrapServers(), "scores", onlineTopic, view, 4242)) {
+    try (LiveTraffic traffic = new LiveTraffic(kafka.bootstrapServers(), "scores", onlineTopic, view, 4242, tokens)) {
       traffic.awaitReady();
       System.out.println("sending live payments: 1,000 at 200/s on random cards, then a burst of 20 on one card in 4 s...");
       Random random = new Random(7);
@@ -165,7 +168,8 @@ final class ScoringDemo {
           score.get("answered"), score.get("sent"));
       System.out.printf("event -> online      p50 %s ms, p99 %s ms, max %s ms (the payment's own row on %s)%n",
           online.get("p50"), online.get("p99"), online.get("max"), onlineTopic);
-      System.out.printf("burst on %s  tx_count_10m %s%n", burstCard, counts);
+      System.out.printf("burst on card %s (its token; silver and the online store never see the card number)  tx_count_10m %s%n",
+          burstCard, counts);
       System.out.printf("check: every live payment scored      %s%n", allScored ? "OK" : "MISSING");
       System.out.printf("check: the burst counts each payment  %s%n", burstCounted ? "OK" : "MISMATCH");
       return allScored && burstCounted;

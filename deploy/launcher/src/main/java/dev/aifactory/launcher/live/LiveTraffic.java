@@ -1,5 +1,6 @@
 package dev.aifactory.launcher.live;
 
+import dev.aifactory.schemas.tokens.Tokenizer;
 import dev.aifactory.common.generator.GeneratedMessage;
 import dev.aifactory.common.generator.GeneratorSettings;
 import dev.aifactory.common.generator.PaymentsGenerator;
@@ -42,6 +43,7 @@ public final class LiveTraffic implements AutoCloseable {
 
   private final String bootstrap;
   private final FeatureView view;
+  private final Tokenizer tokens;
   private final PaymentsGenerator generator;
   private final PayloadDecoder decoder;
   private final AtomicBoolean consuming = new AtomicBoolean(true);
@@ -55,10 +57,15 @@ public final class LiveTraffic implements AutoCloseable {
   /** Online rows per card, in arrival order, for showing how a card's features moved. */
   private final Map<String, List<GenericData.Record>> rowsByCard = new ConcurrentHashMap<>();
 
-  /** Starts consumers of {@code scoresTopic} and, if not null, {@code onlineTopic} (rows of {@code view}). */
-  public LiveTraffic(String bootstrap, String scoresTopic, String onlineTopic, FeatureView view, long seed) {
+  /**
+   * Starts consumers of {@code scoresTopic} and, if not null, {@code onlineTopic} (rows of
+   * {@code view}). {@code tokens} tokenizes as ingest does, with the same keyring: the online
+   * store names a card by its token.
+   */
+  public LiveTraffic(String bootstrap, String scoresTopic, String onlineTopic, FeatureView view, long seed, Tokenizer tokens) {
     this.bootstrap = bootstrap;
     this.view = view;
+    this.tokens = tokens;
     this.generator = new PaymentsGenerator(GeneratorSettings.defaults().withSeed(seed), "raw.transactions", null);
     this.decoder = new PayloadDecoder(new SingleObjectFormat(CATALOG), CATALOG.contract(PaymentsGenerator.TRANSACTION).schema());
     this.ready = new java.util.concurrent.CountDownLatch(onlineTopic == null ? 1 : 2);
@@ -83,7 +90,7 @@ public final class LiveTraffic implements AutoCloseable {
   /**
    * Sends {@code rate} payments a second for {@code seconds} to {@code topic}, each for the card
    * {@code cards} names (an index into the generator's cards), stamped with the time it is sent.
-   * Returns the card ids used, in order.
+   * Returns the cards used (as tokens), in order.
    */
   public List<String> send(String topic, int rate, double seconds, IntSupplier cards) throws InterruptedException {
     Properties p = new Properties();
@@ -164,9 +171,10 @@ public final class LiveTraffic implements AutoCloseable {
     return out;
   }
 
+  /** The card of a payment as silver and the online store name it: its token. */
   private String cardOf(GeneratedMessage m) {
     try {
-      return decoder.decodeAsContract(m.value()).record().get(view.entity()).toString();
+      return tokens.token(decoder.decodeAsContract(m.value()).record().get(view.entity()).toString());
     } catch (Exception e) {
       throw new IllegalStateException("the generator's own payment must decode", e);
     }
