@@ -7,10 +7,10 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /** {@code governance/datasets.yaml}: owner, zone, retention and subject columns per table pattern. */
-final class DatasetDeclarations {
+public final class DatasetDeclarations {
 
   /** One entry; {@code tables} is a glob over {@code namespace.table}. */
-  static final class Declaration {
+  public static final class Declaration {
     public String tables;
     public String zone;
     public String owner;
@@ -34,11 +34,11 @@ final class DatasetDeclarations {
     this.declarations = declarations;
   }
 
-  static DatasetDeclarations bundled() {
+  public static DatasetDeclarations bundled() {
     return new DatasetDeclarations(YamlDefinitions.read("datasets", "governance", "dataset declarations", File.class).datasets);
   }
 
-  Optional<Declaration> of(String table) {
+  public Optional<Declaration> of(String table) {
     return declarations.stream().filter(d -> d.matches(table)).findFirst();
   }
 }
