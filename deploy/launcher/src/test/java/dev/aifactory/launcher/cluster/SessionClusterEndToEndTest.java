@@ -152,6 +152,24 @@ class SessionClusterEndToEndTest {
         + " with no late event recorded, of %d; for example %s", cards.size(), differences.stream().limit(3).toList()).isZero();
 
     assertRedeliveriesChangedNothing();
+    assertNoRawCardIdDownstreamOfBronze(afterFault.keySet());
+  }
+
+  /**
+   * Ingest tokenizes card ids on their way to silver (the shipped keyring, the shipped
+   * classification): bronze holds them as sent, and nothing the features job wrote does.
+   */
+  private static void assertNoRawCardIdDownstreamOfBronze(Set<String> onlineKeys) {
+    java.util.regex.Pattern raw = java.util.regex.Pattern.compile("card-\\d{6}");
+    assertThat(read(IngestTables.bronze("transactions"))).as("the data does carry raw card ids")
+        .anyMatch(r -> raw.matcher(String.valueOf(r.getField("card_id"))).matches());
+    assertThat(read(IngestTables.silver("transactions"))).allSatisfy(r ->
+        assertThat(dev.aifactory.schemas.tokens.Tokenizer.isToken((String) r.getField("card_id"))).as("silver %s", r.getField("card_id")).isTrue());
+    assertThat(onlineKeys).isNotEmpty().allSatisfy(k -> assertThat(dev.aifactory.schemas.tokens.Tokenizer.isToken(k)).as("online key %s", k).isTrue());
+    FeatureView view = FeatureViews.load("card_activity");
+    for (TableIdentifier gold : List.of(FeatureTables.history(view), TableIdentifier.of("gold", "features_late"))) {
+      assertThat(read(gold)).allSatisfy(r -> assertThat(String.valueOf(r.getField("entity"))).as(gold.toString()).doesNotMatch(raw));
+    }
   }
 
   /**
