@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.aifactory.features.definition.FeatureView;
 import dev.aifactory.features.sink.FeatureTables;
 import dev.aifactory.ingest.sink.IngestTables;
-import dev.aifactory.launcher.inventory.DatasetDeclarations;
+import dev.aifactory.common.policy.DatasetDeclarations;
 import dev.aifactory.models.ModelVersion;
 import dev.aifactory.models.registry.ModelRegistry;
 import dev.aifactory.scoring.sink.PredictionTable;

@@ -1,10 +1,12 @@
 package dev.aifactory.launcher.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.aifactory.common.IcebergAppends;
 import dev.aifactory.common.IcebergCatalogs;
+import dev.aifactory.ingest.sink.IngestTables;
 import dev.aifactory.features.definition.FeatureView;
 import dev.aifactory.features.definition.FeatureViews;
 import dev.aifactory.features.sink.FeatureTables;
@@ -151,6 +153,24 @@ class SqlGatewayEndToEndTest {
         rs.next();
         assertThat(rs.getLong(1)).isEqualTo(CARDS * 2L);
         assertThat(rs.getLong(2)).isEqualTo(CARDS);
+      }
+    }
+  }
+
+  /**
+   * The gateway registers no raw catalog: its `iceberg` is the governed one (deploy/sql), so a
+   * session reaches neither bronze nor the raw messages in quarantine through it.
+   */
+  @Test
+  void gatewaySessionsCannotReachRawData() throws Exception {
+    Catalog catalog = IcebergCatalogs.local(stack.warehouse()).loadCatalog();
+    assertThat(catalog.tableExists(IngestTables.bronze("transactions"))).as("the raw table exists").isTrue();
+    try (Connection jdbc = DriverManager.getConnection(jdbcUrl()); Statement st = jdbc.createStatement()) {
+      assertThatThrownBy(() -> st.executeQuery("SELECT * FROM iceberg.bronze.transactions"))
+          .hasStackTraceContaining("is not readable by role 'sql_consumer'").hasStackTraceContaining("denied by policy v");
+      assertThatThrownBy(() -> st.executeQuery("SELECT payload FROM iceberg.ingest.quarantine")).hasStackTraceContaining("payload");
+      try (ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM iceberg.ingest.quarantine")) {
+        rs.next();
       }
     }
   }

@@ -84,12 +84,19 @@ public final class Policy implements Serializable {
    * decisions, for logs and cards.
    */
   public List<Decision> requireRead(String role, String zone, Collection<String> classes) {
-    return withUnclassified(classes).stream().map(c -> evaluate(AccessRequest.role(role, zone, c)).require()).toList();
+    return requireAll(withUnclassified(classes).stream().map(c -> evaluate(AccessRequest.role(role, zone, c))).toList());
   }
 
   /** Every class a model's features use must be allowed for its purpose; the first denial throws. */
   public List<Decision> requirePurpose(String purpose, Collection<String> classes) {
-    return withUnclassified(classes).stream().map(c -> evaluate(AccessRequest.purpose(purpose, c)).require()).toList();
+    return requireAll(withUnclassified(classes).stream().map(c -> evaluate(AccessRequest.purpose(purpose, c))).toList());
+  }
+
+  /** Throws for a denial when there is one, naming a forbidding rule in preference to "no rule permits". */
+  private static List<Decision> requireAll(List<Decision> decisions) {
+    decisions.stream().filter(d -> !d.allowed() && d.rule() != null).findFirst().ifPresent(Decision::require);
+    decisions.forEach(Decision::require);
+    return decisions;
   }
 
   private static List<String> withUnclassified(Collection<String> classes) {

@@ -1,4 +1,4 @@
-package dev.aifactory.launcher.inventory;
+package dev.aifactory.common.policy;
 
 import dev.aifactory.common.YamlDefinitions;
 import java.util.List;
