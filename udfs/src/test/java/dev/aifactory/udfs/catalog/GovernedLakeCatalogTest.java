@@ -7,12 +7,9 @@ import dev.aifactory.common.IcebergAppends;
 import dev.aifactory.common.IcebergCatalogs;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.table.api.EnvironmentSettings;
 import org.apache.flink.table.api.TableEnvironment;
-import org.apache.flink.types.Row;
-import org.apache.flink.util.CloseableIterator;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.TableIdentifier;
@@ -48,7 +45,7 @@ class GovernedLakeCatalogTest {
 
   @Test
   void silverAndGoldAreReadWithTheirTokens() throws Exception {
-    assertThat(rows(session(), "SELECT card_id, amount FROM lake.silver.transactions"))
+    assertThat(ViewCatalogTest.rows(session(), "SELECT card_id, amount FROM lake.silver.transactions"))
         .extracting(r -> r.getField(0)).containsExactly("t.k1.abc");
   }
 
@@ -56,7 +53,7 @@ class GovernedLakeCatalogTest {
   void bronzeIsNeitherListedNorReadable() {
     TableEnvironment env = session();
     assertThat(env.executeSql("SHOW TABLES IN lake.bronze").collect()).toIterable().isEmpty();
-    assertThatThrownBy(() -> rows(env, "SELECT amount FROM lake.bronze.transactions"))
+    assertThatThrownBy(() -> ViewCatalogTest.rows(env, "SELECT amount FROM lake.bronze.transactions"))
         .hasStackTraceContaining("not readable by role 'sql_consumer'")
         .hasStackTraceContaining("rule 'restricted-zones-are-for-ingest-and-privacy'");
   }
@@ -64,8 +61,8 @@ class GovernedLakeCatalogTest {
   @Test
   void quarantineShowsWhyButNotTheMessage() throws Exception {
     TableEnvironment env = session();
-    assertThat(rows(env, "SELECT reason FROM lake.ingest.quarantine")).extracting(r -> r.getField(0)).containsExactly("card_id_format");
-    assertThatThrownBy(() -> rows(env, "SELECT payload FROM lake.ingest.quarantine")).hasStackTraceContaining("payload");
+    assertThat(ViewCatalogTest.rows(env, "SELECT reason FROM lake.ingest.quarantine")).extracting(r -> r.getField(0)).containsExactly("card_id_format");
+    assertThatThrownBy(() -> ViewCatalogTest.rows(env, "SELECT payload FROM lake.ingest.quarantine")).hasStackTraceContaining("payload");
     assertThat(env.from("lake.ingest.quarantine").getResolvedSchema().getColumnNames()).containsExactly("reason");
   }
 
@@ -83,14 +80,6 @@ class GovernedLakeCatalogTest {
     env.executeSql("CREATE CATALOG lake WITH ('type' = 'factory-lake', 'catalog-type' = 'hadoop', 'warehouse' = '"
         + warehouse.toUri() + "', 'role' = 'sql_consumer')");
     return env;
-  }
-
-  private static List<Row> rows(TableEnvironment env, String sql) throws Exception {
-    List<Row> out = new ArrayList<>();
-    try (CloseableIterator<Row> it = env.executeSql(sql).collect()) {
-      it.forEachRemaining(out::add);
-    }
-    return out;
   }
 
   private static Record row(Schema schema, Object... values) {

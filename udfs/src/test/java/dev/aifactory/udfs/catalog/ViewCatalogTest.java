@@ -103,7 +103,7 @@ class ViewCatalogTest {
     return env;
   }
 
-  private static List<Row> rows(TableEnvironment env, String sql) throws Exception {
+  static List<Row> rows(TableEnvironment env, String sql) throws Exception {
     List<Row> out = new ArrayList<>();
     try (CloseableIterator<Row> it = env.executeSql(sql).collect()) {
       it.forEachRemaining(out::add);
