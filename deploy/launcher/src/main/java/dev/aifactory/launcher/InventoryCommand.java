@@ -2,8 +2,11 @@ package dev.aifactory.launcher;
 
 import dev.aifactory.common.IcebergCatalogs;
 import dev.aifactory.common.JobConfig;
+import dev.aifactory.features.definition.FeatureView;
+import dev.aifactory.features.definition.FeatureViews;
 import dev.aifactory.launcher.inventory.Dataset;
 import dev.aifactory.launcher.inventory.DatasetInventory;
+import dev.aifactory.launcher.inventory.FeatureViewCard;
 import dev.aifactory.launcher.inventory.InventoryFormat;
 import dev.aifactory.models.registry.ModelRegistry;
 import java.io.IOException;
@@ -19,8 +22,9 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code factory inventory}: the dataset inventory of a warehouse (live: rows, freshness,
- * snapshots), or with {@code --bundled} of the tables the code creates, which the build keeps
- * committed under {@code deploy/governance/} and fails when it is stale.
+ * snapshots), or with {@code --bundled} of the tables the code creates and the cards of the
+ * bundled feature views, which the build keeps committed under {@code deploy/governance/} and
+ * fails when they are stale.
  */
 @Command(name = "inventory", mixinStandardHelpOptions = true,
     description = "Write the dataset inventory (Markdown and JSON): owner, zone, retention, classes per column; live sizes and freshness.")
@@ -46,7 +50,9 @@ final class InventoryCommand implements Callable<Integer> {
     Path folder = out != null ? out : bundled ? BUNDLED_OUT : Path.of(".factory", "inventory");
     Files.createDirectories(folder);
     for (var e : files.entrySet()) {
-      Files.writeString(folder.resolve(e.getKey()), e.getValue());
+      Path file = folder.resolve(e.getKey());
+      Files.createDirectories(file.getParent());
+      Files.writeString(file, e.getValue());
     }
     System.out.println("inventory written to " + folder.toAbsolutePath());
     return 0;
@@ -60,7 +66,13 @@ final class InventoryCommand implements Callable<Integer> {
       TablesCommand.createAll(config);
       Catalog catalog = IcebergCatalogs.loader(config).loadCatalog();
       ModelRegistry.open(catalog);
-      return files(DatasetInventory.of(catalog, false), "Dataset inventory: the tables the factory's jobs create");
+      Map<String, String> files = new java.util.TreeMap<>(files(DatasetInventory.of(catalog, false),
+          "Dataset inventory: the tables the factory's jobs create"));
+      for (String name : TablesCommand.VIEWS) {
+        FeatureView view = FeatureViews.load(name);
+        files.put("cards/" + view.id() + ".md", FeatureViewCard.markdown(view));
+      }
+      return files;
     } finally {
       try (var paths = Files.walk(tmp)) {
         paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
