@@ -9,6 +9,7 @@ import dev.aifactory.features.definition.FeatureViews;
 import dev.aifactory.features.definition.ViewClassification;
 import dev.aifactory.features.sink.FeatureSinks;
 import dev.aifactory.features.sink.FeatureTables;
+import dev.aifactory.features.online.RedisSettings;
 import dev.aifactory.features.sink.IcebergKafkaFeatureSinks;
 import dev.aifactory.features.sink.OnlineSchema;
 import dev.aifactory.features.source.FeatureInputs;
@@ -91,9 +92,15 @@ public final class FeaturesJobMain {
     }
   }
 
-  public static FeatureSinks sinks(JobConfig config, FeatureView view, CatalogLoader catalog, String onlineTopic) {
+  /**
+   * The history and late tables, and, unless {@code onlineTopic} is null (backfills), the
+   * online topic and, with {@code online.store=redis}, the Redis online store too.
+   */
+  public static FeatureSinks sinks(JobConfig config, FeatureView view, CatalogLoader catalog, String onlineTopic)
+      throws java.io.IOException {
+    RedisSettings redis = onlineTopic == null ? null : RedisSettings.from(config, java.time.Duration.ofMillis(view.ttlMillis()));
     return new IcebergKafkaFeatureSinks(view, catalog, config.get("kafka.bootstrap.servers"), onlineTopic,
-        config.properties("kafka.producer."));
+        config.properties("kafka.producer."), redis);
   }
 
   /** The ingest job's silver topic of the view's source, watermarked per partition. */

@@ -5,6 +5,7 @@ import dev.aifactory.common.kafka.KafkaSinks;
 import dev.aifactory.features.definition.FeatureView;
 import dev.aifactory.features.model.DroppedEvent;
 import dev.aifactory.features.model.FeatureRow;
+import dev.aifactory.features.online.RedisSettings;
 import java.util.Properties;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.connector.base.DeliveryGuarantee;
@@ -21,7 +22,8 @@ import org.apache.iceberg.flink.sink.IcebergSink;
 /**
  * Production sinks: the history and late tables in Iceberg (fixed schemas known when the job
  * starts, so the plain Iceberg sink, committed on checkpoints, exactly once) and the online
- * topic on Kafka. {@code onlineTopic} null leaves the topic out (backfills).
+ * topic on Kafka, and the Redis online store when configured. {@code onlineTopic} null leaves
+ * both out (backfills).
  */
 public final class IcebergKafkaFeatureSinks implements FeatureSinks {
 
@@ -30,14 +32,17 @@ public final class IcebergKafkaFeatureSinks implements FeatureSinks {
   private final String kafkaBootstrap;
   private final String onlineTopic;
   private final Properties producerProperties;
+  private final RedisSettings redis;
 
+  /** {@code redis} null: the online topic is the only online store (the serving API materializes it). */
   public IcebergKafkaFeatureSinks(FeatureView view, CatalogLoader catalog, String kafkaBootstrap, String onlineTopic,
-      Properties producerProperties) {
+      Properties producerProperties, RedisSettings redis) {
     this.view = view;
     this.catalog = catalog;
     this.kafkaBootstrap = kafkaBootstrap;
     this.onlineTopic = onlineTopic;
     this.producerProperties = producerProperties;
+    this.redis = redis;
   }
 
   @Override
@@ -57,6 +62,9 @@ public final class IcebergKafkaFeatureSinks implements FeatureSinks {
     rows.sinkTo(KafkaSinks.sink(new KafkaSinks.Target(kafkaBootstrap, producerProperties, DeliveryGuarantee.AT_LEAST_ONCE,
             KafkaSinks.DEFAULT_DEPLOYMENT, "features-" + view.id()), "online", new OnlineTopicSerializer(view, onlineTopic)))
         .uid("online-topic-" + view.id()).name("online topic " + onlineTopic);
+    if (redis != null) {
+      rows.sinkTo(new RedisOnlineSink(view, redis)).uid("online-redis-" + view.id()).name("online store (Redis)");
+    }
   }
 
   @Override

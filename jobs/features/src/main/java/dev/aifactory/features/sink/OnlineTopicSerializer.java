@@ -1,13 +1,9 @@
 package dev.aifactory.features.sink;
 
-import dev.aifactory.features.definition.FeatureDef;
 import dev.aifactory.features.definition.FeatureView;
 import dev.aifactory.features.model.FeatureRow;
-import dev.aifactory.schemas.wire.AvroWire;
+import dev.aifactory.features.online.OnlineCodec;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
-import org.apache.avro.Schema;
-import org.apache.avro.generic.GenericData;
 import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -22,7 +18,7 @@ final class OnlineTopicSerializer implements KafkaRecordSerializationSchema<Feat
 
   private final FeatureView view;
   private final String topic;
-  private transient Schema schema;
+  private transient OnlineCodec codec;
 
   OnlineTopicSerializer(FeatureView view, String topic) {
     this.view = view;
@@ -31,7 +27,7 @@ final class OnlineTopicSerializer implements KafkaRecordSerializationSchema<Feat
 
   @Override
   public void open(SerializationSchema.InitializationContext context, KafkaSinkContext sinkContext) {
-    schema = OnlineSchema.of(view);
+    codec = new OnlineCodec(view);
   }
 
   @Override
@@ -40,16 +36,6 @@ final class OnlineTopicSerializer implements KafkaRecordSerializationSchema<Feat
     if (row.tombstone) {
       return new ProducerRecord<byte[], byte[]>(topic, null, row.validFrom, key, (byte[]) null);
     }
-    GenericData.Record record = new GenericData.Record(schema);
-    record.put(view.entity(), row.entity);
-    record.put("feature_view_version", view.version());
-    record.put("valid_from", row.validFrom);
-    record.put("emitted_at", row.emittedAtMicros);
-    List<FeatureDef> features = view.features();
-    for (int f = 0; f < features.size(); f++) {
-      double v = row.values[f];
-      record.put(features.get(f).name(), Double.isNaN(v) ? null : features.get(f).aggregation().integral() ? (Object) (long) v : v);
-    }
-    return new ProducerRecord<>(topic, null, row.validFrom, key, AvroWire.singleObject(record));
+    return new ProducerRecord<>(topic, null, row.validFrom, key, codec.encode(row));
   }
 }
