@@ -2,6 +2,7 @@ package dev.aifactory.features;
 
 import dev.aifactory.common.IcebergCatalogs;
 import dev.aifactory.common.JobConfig;
+import dev.aifactory.common.kafka.KafkaTopics;
 import dev.aifactory.common.KafkaStartingOffsets;
 import dev.aifactory.common.policy.JobRole;
 import dev.aifactory.features.definition.FeatureView;
@@ -18,7 +19,6 @@ import dev.aifactory.features.source.SourceRecord;
 import dev.aifactory.features.source.SourceWatermarks;
 import java.time.Instant;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.Configuration;
@@ -38,9 +38,6 @@ import org.apache.iceberg.flink.FlinkSchemaUtil;
 import org.apache.iceberg.flink.TableLoader;
 import org.apache.iceberg.flink.source.IcebergSource;
 import org.apache.iceberg.flink.source.assigner.SimpleSplitAssignerFactory;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
  * Wires configuration to connectors and runs {@link FeaturesTopology} for one feature view, in
@@ -168,18 +165,8 @@ public final class FeaturesJobMain {
 
   /** The online topic is compacted: Kafka keeps each entity's newest vector and drops tombstones. */
   public static void ensureCompactedTopic(JobConfig config, String topic) throws Exception {
-    var admin = config.properties("kafka.admin.");
-    admin.put("bootstrap.servers", config.get("kafka.bootstrap.servers"));
-    try (Admin client = Admin.create(admin)) {
-      client.createTopics(java.util.List.of(new NewTopic(topic, config.getInt("features.online.partitions", 4),
-              (short) config.getInt("features.online.replication-factor", 1))
-              .configs(Map.of("cleanup.policy", "compact"))))
-          .all().get();
-    } catch (ExecutionException e) {
-      if (!(e.getCause() instanceof TopicExistsException)) {
-        throw e;
-      }
-    }
+    KafkaTopics.ensure(config, topic, config.getInt("features.online.partitions", 4),
+        (short) config.getInt("features.online.replication-factor", 1), Map.of("cleanup.policy", "compact"));
   }
 
   private static boolean isBackfill(JobConfig config) {

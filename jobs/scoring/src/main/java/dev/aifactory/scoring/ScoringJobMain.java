@@ -3,6 +3,7 @@ package dev.aifactory.scoring;
 import dev.aifactory.common.IcebergCatalogs;
 import dev.aifactory.common.JobConfig;
 import dev.aifactory.common.kafka.KafkaSinks;
+import dev.aifactory.common.kafka.KafkaTopics;
 import dev.aifactory.common.policy.JobRole;
 import dev.aifactory.features.FeaturesJobMain;
 import dev.aifactory.features.definition.FeatureView;
@@ -13,10 +14,13 @@ import dev.aifactory.features.sink.FeatureTables;
 import dev.aifactory.models.ModelStage;
 import dev.aifactory.models.ModelVersion;
 import dev.aifactory.models.registry.ModelRegistry;
+import dev.aifactory.scoring.model.Prediction;
 import dev.aifactory.scoring.operator.ScoringSettings;
 import dev.aifactory.scoring.sink.KafkaIcebergScoringSinks;
+import dev.aifactory.scoring.sink.ServedPredictions;
 import dev.aifactory.scoring.sink.UsageSerializer;
 import dev.aifactory.scoring.source.ControlTopicDeserializer;
+import dev.aifactory.scoring.source.ServedPredictionDeserializer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -56,8 +60,8 @@ public final class ScoringJobMain {
         .orElseThrow(() -> new IllegalStateException("no champion for model " + settings.modelName()
             + " in the registry: train and promote one first (factory train --training.promote=champion)"));
     JobConfig events = config.with("features.view", view.name());
-    ScoringTopology.build(FeaturesJobMain.silverTopic(env, events, view), controlTopic(env, config, registryRead), view,
-        champion, settings, sinks(config, view, catalog), featureSinks(events, view, catalog));
+    ScoringTopology.build(FeaturesJobMain.silverTopic(env, events, view), controlTopic(env, config, registryRead),
+        servedTopic(env, config, view), view, champion, settings, sinks(config, view, catalog), featureSinks(events, view, catalog));
   }
 
   /**
@@ -91,6 +95,30 @@ public final class ScoringJobMain {
         .setProperties(config.properties("kafka.consumer."))
         .build();
     return env.fromSource(source, WatermarkStrategy.noWatermarks(), "model control topic").uid("model-control-topic");
+  }
+
+  /**
+   * The serving API's decisions ({@code scoring.served.topic}, default {@code serving.decisions};
+   * empty to take none), audited into {@code gold.predictions} with this job's own. From the
+   * group's committed offsets, else the earliest: every decision is audited once, exactly once
+   * with the Iceberg sink's checkpoints.
+   */
+  static DataStream<Prediction> servedTopic(StreamExecutionEnvironment env, JobConfig config, FeatureView view) throws Exception {
+    String topic = config.get("scoring.served.topic", ServedPredictions.DEFAULT_TOPIC);
+    if (topic.isBlank()) {
+      return null;
+    }
+    KafkaTopics.ensure(config, topic, config.getInt("scoring.served.partitions", 2), (short) config.getInt("scoring.served.replication-factor", 1),
+        Map.of());
+    KafkaSource<Prediction> source = KafkaSource.<Prediction>builder()
+        .setBootstrapServers(config.get("kafka.bootstrap.servers"))
+        .setTopics(topic)
+        .setGroupId(config.get("scoring.served.group-id", "factory-scoring-served-" + config.get("scoring.model-name")))
+        .setStartingOffsets(OffsetsInitializer.committedOffsets(org.apache.kafka.clients.consumer.OffsetResetStrategy.EARLIEST))
+        .setDeserializer(new ServedPredictionDeserializer(view.features().stream().map(f -> f.name()).toList()))
+        .setProperties(config.properties("kafka.consumer."))
+        .build();
+    return env.fromSource(source, WatermarkStrategy.noWatermarks(), "serving API decisions").uid("served-decisions-topic");
   }
 
   static KafkaIcebergScoringSinks sinks(JobConfig config, FeatureView view, CatalogLoader catalog) {

@@ -25,6 +25,7 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
  *                                             ├─ history, online (the view's feature sinks)
  * registry changes ─ broadcast ───────────────┼──────────────┴─ micro-batch ONNX scoring ─┬─ scores topic
  *                                             │                                           ├─ gold.predictions (audit)
+ *                                             │                   serving API decisions ──┘  (tier sync)
  *                                             │                                           └─ usage ─ usage topic
  *                                             └─ late / unreadable ─ unscored
  * </pre>
@@ -40,6 +41,16 @@ public final class ScoringTopology {
 
   public static SingleOutputStreamOperator<Prediction> build(DataStream<SourceRecord> events, DataStream<ModelVersion> control,
       FeatureView view, ModelVersion champion, ScoringSettings settings, ScoringSinks sinks, FeatureSinks featureSinks) {
+    return build(events, control, null, view, champion, settings, sinks, featureSinks);
+  }
+
+  /**
+   * @param served the serving API's decisions (tier sync), audited with this job's own; null
+   *     when none are taken
+   */
+  public static SingleOutputStreamOperator<Prediction> build(DataStream<SourceRecord> events, DataStream<ModelVersion> control,
+      DataStream<Prediction> served, FeatureView view, ModelVersion champion, ScoringSettings settings, ScoringSinks sinks,
+      FeatureSinks featureSinks) {
     ModelSignature expected = signatureOf(view);
     if (!champion.signature().sameInputsAs(expected)) {
       throw new IllegalArgumentException(champion.label() + " reads " + champion.signature().describe() + "; this job builds "
@@ -64,7 +75,7 @@ public final class ScoringTopology {
             new MicroBatchScoringOperator(settings, expected, champion))
         .uid("score-" + settings.modelName());
     sinks.scores(predictions);
-    sinks.audit(predictions);
+    sinks.audit(served == null ? predictions : predictions.union(served));
     sinks.usage(predictions.getSideOutput(MicroBatchScoringOperator.USAGE));
     sinks.unscored(features.dropped());
     return predictions;

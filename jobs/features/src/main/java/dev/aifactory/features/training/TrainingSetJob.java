@@ -81,7 +81,8 @@ public final class TrainingSetJob {
     tables.registerCatalog("ice", new FlinkCatalog("ice", "default", Namespace.empty(), loader, Map.of(), false, -1));
     tables.executeSql(request.served() == null
         ? sql(request, events, labels, history, output, snapshots)
-        : servedSql(request, labels, output, snapshots, historySchema)).await();
+        : servedSql(request, labels, output, snapshots, historySchema,
+            catalog.loadTable(request.served()).schema().findField("fallback_reason") != null)).await();
 
     out.refresh();
     out.updateProperties()
@@ -151,10 +152,12 @@ public final class TrainingSetJob {
   /**
    * A training set of the vectors actually served: each prediction of {@code served} in the
    * range (the first, if an event was scored again after a restart), its features taken from the
-   * audit's map by name, joined with its labels. What the model saw, byte for byte.
+   * audit's map by name, joined with its labels. What the model saw, byte for byte. Decisions the
+   * serving API took by its fallback (no features, no model) are left out, when the audit table
+   * records them ({@code hasFallbacks}).
    */
   static String servedSql(TrainingSetRequest r, TableIdentifier labels, TableIdentifier output, Map<String, Long> snapshots,
-      Schema historySchema) {
+      Schema historySchema, boolean hasFallbacks) {
     FeatureView view = r.view();
     String features = view.features().stream()
         .map(f -> "CAST(p.features['" + f.name().replace("'", "''") + "'] AS "
@@ -166,7 +169,8 @@ public final class TrainingSetJob {
         + "    ROW_NUMBER() OVER (PARTITION BY event_id ORDER BY scored_at) AS rn\n"
         + "  FROM " + name(r.served()) + hint(r.served(), snapshots) + "\n"
         + "  WHERE event_time >= TO_TIMESTAMP_LTZ(" + r.from().toEpochMilli() + ", 3)"
-        + " AND event_time < TO_TIMESTAMP_LTZ(" + r.to().toEpochMilli() + ", 3)),\n"
+        + " AND event_time < TO_TIMESTAMP_LTZ(" + r.to().toEpochMilli() + ", 3)"
+        + (hasFallbacks ? " AND fallback_reason IS NULL" : "") + "),\n"
         + "l AS (\n"
         + "  SELECT transaction_id, MAX(CAST(is_fraud AS INT)) AS fraud\n"
         + "  FROM " + name(labels) + hint(labels, snapshots) + "\n"

@@ -2,9 +2,14 @@ package dev.aifactory.scoring.model;
 
 /**
  * A scored event, with everything the audit trail needs: the features used, the model version
- * and checksum that decided, the challenger's shadow score when it scored too, and timings.
+ * and checksum that decided, the challenger's shadow score when it scored too, and timings. Both
+ * tiers make them: the scoring job ({@link #STREAM}) and the serving API ({@link #SYNC}, with
+ * the tenant that asked; a fallback decision there has no score and no model).
  */
 public class Prediction {
+  public static final String STREAM = "stream";
+  public static final String SYNC = "sync";
+
   public String eventId;
   public String entity;
   public long eventTime;
@@ -25,6 +30,11 @@ public class Prediction {
   public long inferenceMicros;
   public String provider;
   public long scoredAt;
+  public String tier = STREAM;
+  /** The serving API's tenant; null for the streaming tier. */
+  public String tenant;
+  /** Why the serving API's declared fallback decided instead of the model; else null (score NaN, model version -1). */
+  public String fallbackReason;
 
   public Prediction() {}
 }

@@ -10,39 +10,40 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The champion and the optional challenger one operator instance scores with, and how registry
+ * The champion and the optional challenger one operator instance (or the serving API) scores
+ * with, and how registry
  * changes move them. A change is applied only if the model reads exactly the features this job
  * builds and its file matches the registered SHA-256; otherwise the models in place stay.
  * Retiring the champion does nothing by itself: the champion changes only when another version
  * becomes champion, so there is never a moment without one.
  */
-final class ScoringModels implements AutoCloseable {
+public final class ScoringModels implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(ScoringModels.class);
 
   /** What happened to a registry change. */
-  enum Outcome { LOADED, REMOVED, IGNORED, REJECTED }
+  public enum Outcome { LOADED, REMOVED, IGNORED, REJECTED }
 
   private final ScoringSettings settings;
   private final ModelSignature expected;
   private BatchScorer champion;
   private BatchScorer challenger;
 
-  ScoringModels(ScoringSettings settings, ModelSignature expected) {
+  public ScoringModels(ScoringSettings settings, ModelSignature expected) {
     this.settings = settings;
     this.expected = expected;
   }
 
-  BatchScorer champion() {
+  public BatchScorer champion() {
     return champion;
   }
 
   /** The challenger, or null. */
-  BatchScorer challenger() {
+  public BatchScorer challenger() {
     return challenger;
   }
 
-  Outcome apply(ModelVersion change) {
+  public Outcome apply(ModelVersion change) {
     if (!change.name().equals(settings.modelName())) {
       return Outcome.IGNORED;
     }

@@ -43,23 +43,41 @@ public final class PredictionTable {
       Types.NestedField.optional(4, "feature_valid_from", Types.TimestampType.withZone(), "valid_from of the feature row used; null if none"),
       Types.NestedField.required(5, "features", Types.MapType.ofOptional(17, 18, Types.StringType.get(), Types.DoubleType.get()),
           "The values the model read, by feature name; null where missing"),
-      Types.NestedField.required(6, "score", Types.DoubleType.get()),
+      Types.NestedField.optional(6, "score", Types.DoubleType.get(), "Null for a fallback decision"),
       Types.NestedField.required(7, "decision", Types.StringType.get()),
       Types.NestedField.required(8, "model_name", Types.StringType.get()),
-      Types.NestedField.required(9, "model_version", Types.IntegerType.get()),
-      Types.NestedField.required(10, "model_sha256", Types.StringType.get()),
+      Types.NestedField.optional(9, "model_version", Types.IntegerType.get(), "Null for a fallback decision"),
+      Types.NestedField.optional(10, "model_sha256", Types.StringType.get(), "Null for a fallback decision"),
       Types.NestedField.optional(11, "challenger_version", Types.IntegerType.get()),
       Types.NestedField.optional(12, "challenger_score", Types.DoubleType.get(), "Shadow score; never decides"),
       Types.NestedField.required(13, "batch_size", Types.IntegerType.get()),
       Types.NestedField.required(14, "latency_us", Types.LongType.get(), "Time in the scoring operator"),
       Types.NestedField.required(15, "inference_us", Types.LongType.get(), "The batch's ONNX Runtime call"),
       Types.NestedField.required(16, "provider", Types.StringType.get()),
-      Types.NestedField.required(19, "scored_at", Types.TimestampType.withZone()));
+      Types.NestedField.required(19, "scored_at", Types.TimestampType.withZone()),
+      Types.NestedField.optional(20, "tier", Types.StringType.get(), "stream (the scoring job) or sync (the serving API)"),
+      Types.NestedField.optional(21, "tenant", Types.StringType.get(), "The serving API's tenant; null for stream"),
+      Types.NestedField.optional(22, "fallback_reason", Types.StringType.get(),
+          "Why the serving API's declared fallback decided instead of the model"));
 
   private PredictionTable() {}
 
+  /**
+   * Creates the table, or upgrades one made before the serving tier: its rows gain the tier,
+   * the tenant and a fallback reason (appended, so positions match {@link #SCHEMA}), and a
+   * fallback row has no score or model. Rows written before read as the streaming tier's.
+   */
   public static Table ensureExists(Catalog catalog) {
-    return IcebergTables.createIfMissing(catalog, PREDICTIONS, SCHEMA, PartitionSpec.builderFor(SCHEMA).day("event_time").build());
+    Table table = IcebergTables.createIfMissing(catalog, PREDICTIONS, SCHEMA, PartitionSpec.builderFor(SCHEMA).day("event_time").build());
+    if (table.schema().findField("tier") == null) {
+      table.updateSchema()
+          .makeColumnOptional("score").makeColumnOptional("model_version").makeColumnOptional("model_sha256")
+          .addColumn("tier", Types.StringType.get(), SCHEMA.findField("tier").doc())
+          .addColumn("tenant", Types.StringType.get(), SCHEMA.findField("tenant").doc())
+          .addColumn("fallback_reason", Types.StringType.get(), SCHEMA.findField("fallback_reason").doc())
+          .commit();
+    }
+    return table;
   }
 
   /**
@@ -71,6 +89,9 @@ public final class PredictionTable {
     List<ServedConsistency.Served> out = new ArrayList<>();
     try (CloseableIterable<Record> rows = IcebergGenerics.read(predictions).build()) {
       for (Record r : rows) {
+        if (r.getField("fallback_reason") != null) {
+          continue; // decided without features or a model: nothing was served to compare
+        }
         Map<?, ?> features = (Map<?, ?>) r.getField("features");
         Map<String, Object> byName = new HashMap<>();
         features.forEach((k, v) -> byName.put(k.toString(), v));
@@ -106,17 +127,17 @@ public final class PredictionTable {
       for (int i = 0; i < names.length; i++) {
         features.put(names[i], Double.isNaN(p.features[i]) ? null : p.features[i]);
       }
-      GenericRowData row = new GenericRowData(17);
+      GenericRowData row = new GenericRowData(20);
       row.setField(0, StringData.fromString(p.eventId));
       row.setField(1, StringData.fromString(p.entity));
       row.setField(2, TimestampData.fromEpochMillis(p.eventTime));
       row.setField(3, p.featureValidFrom < 0 ? null : TimestampData.fromEpochMillis(p.featureValidFrom));
       row.setField(4, new GenericMapData(features));
-      row.setField(5, p.score);
+      row.setField(5, Double.isNaN(p.score) ? null : p.score);
       row.setField(6, StringData.fromString(p.decision.name()));
       row.setField(7, StringData.fromString(p.modelName));
-      row.setField(8, p.modelVersion);
-      row.setField(9, StringData.fromString(p.modelSha256));
+      row.setField(8, p.modelVersion < 0 ? null : p.modelVersion);
+      row.setField(9, p.modelSha256 == null ? null : StringData.fromString(p.modelSha256));
       row.setField(10, p.challengerVersion < 0 ? null : p.challengerVersion);
       row.setField(11, p.challengerVersion < 0 ? null : p.challengerScore);
       row.setField(12, p.batchSize);
@@ -124,6 +145,9 @@ public final class PredictionTable {
       row.setField(14, p.inferenceMicros);
       row.setField(15, StringData.fromString(p.provider));
       row.setField(16, TimestampData.fromEpochMillis(p.scoredAt));
+      row.setField(17, StringData.fromString(p.tier));
+      row.setField(18, p.tenant == null ? null : StringData.fromString(p.tenant));
+      row.setField(19, p.fallbackReason == null ? null : StringData.fromString(p.fallbackReason));
       return row;
     }
   }
