@@ -19,7 +19,12 @@ import dev.aifactory.features.model.FeatureRow;
 import dev.aifactory.features.sink.FeatureTables;
 import dev.aifactory.features.sink.OnlineSchema;
 import dev.aifactory.features.source.FeatureInputs;
+import dev.aifactory.features.online.OnlineCodec;
+import dev.aifactory.features.online.OnlineKey;
+import dev.aifactory.features.online.RedisOnlineStore;
+import dev.aifactory.features.online.RedisSettings;
 import dev.aifactory.localstack.LocalKafka;
+import dev.aifactory.localstack.LocalRedis;
 import dev.aifactory.schemas.SchemaCatalog;
 import dev.aifactory.schemas.wire.AvroWire;
 import dev.aifactory.schemas.wire.PayloadDecoder;
@@ -89,13 +94,17 @@ class FeaturesEndToEndTest {
     Path backfillWarehouse = tmp.resolve("backfill");
     writeSilverTable(IcebergCatalogs.local(streamingWarehouse).loadCatalog(), silver);
 
-    try (LocalKafka kafka = LocalKafka.start()) {
+    try (LocalKafka kafka = LocalKafka.start(); LocalRedis redis = LocalRedis.start(tmp.resolve("redis"))) {
       kafka.createTopics(2, SILVER_TOPIC);
       produce(kafka, silver);
       Map<String, String> poison = sendPoison(kafka, silver.get(0));
 
       JobConfig streaming = JobConfig.load("features-defaults.properties",
           "--kafka.bootstrap.servers", kafka.bootstrapServers(),
+          // Redis as the online store too (the default is the online topic alone, which every
+          // other features and scoring test runs with): both must end with the same vectors.
+          "--online.store", "redis",
+          "--online.redis.uri", redis.uri(),
           "--features.bounded", "true",
           "--features.online.partitions", "2",
           "--iceberg.catalog.warehouse", streamingWarehouse.toString(),
@@ -185,6 +194,28 @@ class FeaturesEndToEndTest {
       List<ConsumerRecord<byte[], byte[]>> online = kafka.readTopic("features.card_id");
       checkOnlineTopic(online, streamed, view);
       checkConsistency(online, IcebergCatalogs.local(streamingWarehouse).loadCatalog(), view);
+      checkRedisStore(redis, streamed, view);
+    }
+  }
+
+  /** Per card, Redis holds the card's newest history row, nothing once its newest row is a tombstone. */
+  static void checkRedisStore(LocalRedis redis, List<Record> history, FeatureView view) throws Exception {
+    OnlineCodec codec = new OnlineCodec(view);
+    Map<String, List<Record>> byEntity = history.stream().collect(Collectors.groupingBy(r -> (String) r.getField("entity")));
+    try (RedisOnlineStore store = new RedisOnlineStore(new RedisSettings(redis.uri(), null, java.time.Duration.ofSeconds(2),
+        java.time.Duration.ofDays(7)))) {
+      for (var e : byEntity.entrySet()) {
+        Record newest = e.getValue().stream().max(Comparator.comparing((Record r) -> (OffsetDateTime) r.getField("valid_from"))
+            .thenComparing(r -> (OffsetDateTime) r.getField("emitted_at"))).orElseThrow();
+        var stored = store.read(OnlineKey.of(view, e.getKey()));
+        if (Boolean.TRUE.equals(newest.getField("tombstone"))) {
+          assertThat(stored).as("card %s expired", e.getKey()).isEmpty();
+          continue;
+        }
+        OnlineCodec.Vector v = codec.decode(stored.orElseThrow(() -> new AssertionError("no vector in Redis for " + e.getKey())).avro());
+        assertThat(v.validFrom()).as(e.getKey()).isEqualTo(((OffsetDateTime) newest.getField("valid_from")).toInstant().toEpochMilli());
+        assertThat(v.values()).as(e.getKey()).containsExactly(vector(newest, view));
+      }
     }
   }
 

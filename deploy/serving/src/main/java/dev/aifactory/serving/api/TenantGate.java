@@ -1,0 +1,59 @@
+package dev.aifactory.serving.api;
+
+import dev.aifactory.common.policy.Policy;
+import dev.aifactory.common.policy.PolicyDeniedException;
+import dev.aifactory.serving.tenant.Admission;
+import dev.aifactory.serving.tenant.Tenant;
+import dev.aifactory.serving.tenant.Tenants;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Who is calling, and whether they may: the API key (header {@code Authorization: Bearer <key>}
+ * or {@code X-Api-Key}) names the tenant (401 without a known key); the tenant's scopes and the
+ * access policy, for its purpose and the view's data classes, decide whether it may call the
+ * route (403, naming the rule); admission decides whether it may call now (429).
+ */
+public final class TenantGate {
+
+  private final Tenants tenants;
+  private final Admission admission;
+  private final Map<String, PolicyDeniedException> purposeDenials = new HashMap<>();
+
+  public TenantGate(Tenants tenants, Policy policy, Collection<String> viewClasses) {
+    this.tenants = tenants;
+    this.admission = new Admission(tenants);
+    for (Tenant t : tenants.all()) {
+      try {
+        policy.requirePurpose(t.purpose(), viewClasses);
+      } catch (PolicyDeniedException e) {
+        purposeDenials.put(t.id(), e);
+      }
+    }
+  }
+
+  public Tenant admit(String authorization, String apiKeyHeader, Tenant.Scope scope) {
+    String key = apiKeyHeader;
+    if (key == null && authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      key = authorization.substring(7).strip();
+    }
+    if (key == null || key.isEmpty()) {
+      throw new ApiError(401, null, "an API key is required (Authorization: Bearer <key>, or X-Api-Key)");
+    }
+    Tenant tenant = tenants.byKey(key).orElseThrow(() -> new ApiError(401, null, "unknown API key"));
+    if (!tenant.scopes().contains(scope)) {
+      throw new ApiError(403, null, "tenant " + tenant.id() + " may not call " + scope.name().toLowerCase(java.util.Locale.ROOT));
+    }
+    PolicyDeniedException denied = purposeDenials.get(tenant.id());
+    if (denied != null) {
+      throw denied;
+    }
+    return tenant;
+  }
+
+  /** A slot in the tenant's pool, within its quota; throws {@link Admission.Refused} otherwise. */
+  public Admission.Slot slot(Tenant tenant) {
+    return admission.admit(tenant);
+  }
+}

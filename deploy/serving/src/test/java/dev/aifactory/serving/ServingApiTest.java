@@ -1,0 +1,398 @@
+package dev.aifactory.serving;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.aifactory.common.JobConfig;
+import dev.aifactory.common.IcebergCatalogs;
+import dev.aifactory.features.definition.FeatureView;
+import dev.aifactory.features.definition.FeatureViews;
+import dev.aifactory.features.definition.ViewClassification;
+import dev.aifactory.features.model.FeatureRow;
+import dev.aifactory.features.online.OnlineCodec;
+import dev.aifactory.features.online.OnlineKey;
+import dev.aifactory.features.online.RedisOnlineStore;
+import dev.aifactory.features.online.RedisSettings;
+import dev.aifactory.localstack.LocalKafka;
+import dev.aifactory.localstack.LocalRedis;
+import dev.aifactory.models.ModelStage;
+import dev.aifactory.models.control.ModelChanges;
+import dev.aifactory.models.registry.DataUse;
+import dev.aifactory.models.registry.ModelRegistry;
+import dev.aifactory.schemas.tokens.Keyring;
+import dev.aifactory.schemas.tokens.Tokenizer;
+import dev.aifactory.scoring.TestModels;
+import dev.aifactory.scoring.model.Prediction;
+import dev.aifactory.scoring.sink.ServedPredictions;
+import dev.aifactory.serving.tenant.Tenants;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The serving API as it runs: a real Kafka broker, a real Redis server, the model registry in
+ * Iceberg, real ONNX models, and HTTP calls from outside. Vectors reach the stores the way the
+ * features job writes them (Redis writes, and records on the compacted online topic).
+ */
+class ServingApiTest {
+
+  static final FeatureView VIEW = FeatureViews.load("card_activity");
+  static final ObjectMapper JSON = new ObjectMapper();
+  static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  static final String CHECKOUT = "checkout-key-7f3a";
+  static final String OPS = "ops-key-91c2";
+  static final String SLOW = "slow-key-44d0";
+  static final String MARKETING = "marketing-key-0b7e";
+  static final String LOOKUP_ONLY = "lookup-key-5e21";
+
+  @TempDir
+  static Path tmp;
+  static LocalKafka kafka;
+  static LocalRedis redis;
+  static Path tenantsFile;
+  static Path keyringFile;
+  static Tokenizer tokens;
+  static TestModels.Trained v1;
+  static TestModels.Trained v2;
+  static ModelRegistry registry;
+
+  @BeforeAll
+  static void start() throws Exception {
+    kafka = LocalKafka.start();
+    kafka.createTopics(2, Map.of("cleanup.policy", "compact"), "features.card_id");
+    kafka.createTopics(1, "models.control");
+    kafka.createTopics(2, "serving.decisions");
+    redis = LocalRedis.start(tmp.resolve("redis"));
+    keyringFile = tmp.resolve("keyring");
+    tokens = new Tokenizer(Keyring.create(keyringFile));
+    tenantsFile = tmp.resolve("tenants.yaml");
+    Files.writeString(tenantsFile, """
+        tenants:
+          - {id: checkout, pool: public, rate_per_second: 1000, scopes: [score], purpose: fraud_detection, key_sha256: [%s]}
+          - {id: risk-ops, pool: internal, rate_per_second: 1000, scopes: [score, features], purpose: fraud_detection, key_sha256: [%s]}
+          - {id: slow, pool: public, rate_per_second: 1, scopes: [score, features], purpose: fraud_detection, key_sha256: [%s]}
+          - {id: campaigns, pool: public, rate_per_second: 100, scopes: [score], purpose: marketing, key_sha256: [%s]}
+          - {id: lookups, pool: public, rate_per_second: 100, scopes: [features], purpose: fraud_detection, key_sha256: [%s]}
+        """.formatted(Tenants.sha256(CHECKOUT), Tenants.sha256(OPS), Tenants.sha256(SLOW), Tenants.sha256(MARKETING),
+        Tenants.sha256(LOOKUP_ONLY)));
+    v1 = TestModels.train(tmp.resolve("models"), VIEW, 1, 7);
+    v2 = TestModels.train(tmp.resolve("models"), VIEW, 2, 8);
+    registry = ModelRegistry.open(IcebergCatalogs.local(tmp.resolve("warehouse")).loadCatalog());
+    DataUse use = new DataUse("fraud_detection", ViewClassification.classesByField(VIEW));
+    registry.register(v1.version(), null, use);
+    registry.register(v2.version(), null, use);
+    registry.promote("fraud", 1, ModelStage.CHAMPION);
+  }
+
+  @AfterAll
+  static void stop() {
+    redis.close();
+    kafka.close();
+  }
+
+  static JobConfig config(String... more) {
+    List<String> args = new ArrayList<>(List.of(
+        "--kafka.bootstrap.servers", kafka.bootstrapServers(),
+        "--iceberg.catalog.warehouse", tmp.resolve("warehouse").toString(),
+        "--serving.port", "0",
+        "--serving.tenants.file", tenantsFile.toString(),
+        "--governance.tokens.keyring", keyringFile.toString()));
+    args.addAll(List.of(more));
+    return JobConfig.load("serving-defaults.properties", args.toArray(String[]::new));
+  }
+
+  static JobConfig redisConfig(LocalRedis server) {
+    return config("--online.store", "redis", "--online.redis.uri", server.uri());
+  }
+
+  /** A vector of the view with a few values set, as the features job emits it. */
+  static FeatureRow row(String token, long validFrom, double txCount10m, double amountSum1h) {
+    double[] values = new double[VIEW.features().size()];
+    Arrays.fill(values, Double.NaN);
+    values[0] = txCount10m;
+    values[1] = txCount10m;
+    values[2] = amountSum1h;
+    return new FeatureRow(token, validFrom, validFrom * 1_000 + 1, false, values);
+  }
+
+  static void writeRedis(LocalRedis server, FeatureRow row) {
+    try (RedisOnlineStore store = new RedisOnlineStore(new RedisSettings(server.uri(), null, Duration.ofSeconds(1), Duration.ofDays(7)))) {
+      store.write(OnlineKey.of(VIEW, row.entity), new OnlineCodec(VIEW).stored(row));
+    }
+  }
+
+  static void writeTopic(FeatureRow row) {
+    Properties p = new Properties();
+    p.put("bootstrap.servers", kafka.bootstrapServers());
+    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+      producer.send(new ProducerRecord<>("features.card_id", null, row.validFrom, row.entity.getBytes(StandardCharsets.UTF_8),
+          new OnlineCodec(VIEW).encode(row)));
+    }
+  }
+
+  static HttpResponse<String> get(ServingService service, String path, String key) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.port() + path)).timeout(Duration.ofSeconds(10));
+    if (key != null) {
+      b.header("Authorization", "Bearer " + key);
+    }
+    return HTTP.send(b.GET().build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  static HttpResponse<String> score(ServingService service, String key, String body) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.port() + "/v1/score"))
+        .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json");
+    if (key != null) {
+      b.header("X-Api-Key", key);
+    }
+    return HTTP.send(b.POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  static String payment(String eventId, String card, double amount) {
+    return "{\"event_id\":\"" + eventId + "\",\"card_id\":\"" + card + "\",\"amount\":" + amount
+        + ",\"currency\":\"EUR\",\"merchant_id\":\"m-1\"}";
+  }
+
+  static JsonNode json(HttpResponse<String> r) throws Exception {
+    return JSON.readTree(r.body());
+  }
+
+  static void waitFor(BooleanSupplier condition, String what) throws InterruptedException {
+    Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+    while (!condition.getAsBoolean()) {
+      if (Instant.now().isAfter(deadline)) {
+        throw new AssertionError("timed out waiting for " + what);
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  static double[] valuesOf(JsonNode values) {
+    return VIEW.features().stream().mapToDouble(f -> values.get(f.name()).isNull() ? Double.NaN : values.get(f.name()).asDouble())
+        .toArray();
+  }
+
+  @Test
+  void aCardsVectorIsReadFromRedisByRawIdOrToken() throws Exception {
+    String token = tokens.token("card-redis-1");
+    long validFrom = System.currentTimeMillis() - 1_000;
+    writeRedis(redis, row(token, validFrom, 3, 120.5));
+    try (ServingService service = ServingService.start(redisConfig(redis))) {
+      HttpResponse<String> byRaw = get(service, "/v1/features/card_activity/card-redis-1", OPS);
+      assertThat(byRaw.statusCode()).as(byRaw.body()).isEqualTo(200);
+      JsonNode body = json(byRaw);
+      assertThat(body.get("entity").asText()).isEqualTo(token);
+      assertThat(body.get("version").asInt()).isEqualTo(VIEW.version());
+      assertThat(Instant.parse(body.get("valid_from").asText()).toEpochMilli()).isEqualTo(validFrom);
+      assertThat(body.get("age_ms").asLong()).isBetween(0L, 60_000L);
+      assertThat(body.get("values").get("tx_count_10m").asDouble()).isEqualTo(3);
+      assertThat(body.get("values").get("amount_sum_1h").asDouble()).isEqualTo(120.5);
+      assertThat(body.get("values").get("last_amount").isNull()).isTrue();
+      assertThat(byRaw.body()).doesNotContain("card-redis-1");
+
+      assertThat(json(get(service, "/v1/features/card_activity/" + token, OPS)).get("entity").asText()).isEqualTo(token);
+      HttpResponse<String> unknown = get(service, "/v1/features/card_activity/card-never-seen", OPS);
+      assertThat(unknown.statusCode()).isEqualTo(404);
+      assertThat(json(unknown).get("field").asText()).isEqualTo("entity");
+      assertThat(get(service, "/v1/features/merchant_activity/card-redis-1", OPS).statusCode()).isEqualTo(404);
+      assertThat(get(service, "/v1/features/card_activity/card-redis-1?version=1", OPS).statusCode()).isEqualTo(404);
+    }
+  }
+
+  @Test
+  void theEmbeddedStoreServesTheOnlineTopicAndFollowsIt() throws Exception {
+    String token = tokens.token("card-topic-1");
+    long t0 = System.currentTimeMillis() - 5_000;
+    writeTopic(row(token, t0, 1, 10));
+    try (ServingService service = ServingService.start(config())) {
+      waitFor(() -> ready(service), "the embedded store to catch up");
+      assertThat(json(get(service, "/v1/features/card_activity/card-topic-1", OPS)).get("values").get("tx_count_10m").asDouble())
+          .isEqualTo(1);
+      // the next event's row, then a replay of the first: the newest stays
+      writeTopic(row(token, t0 + 1_000, 2, 30));
+      writeTopic(row(token, t0, 1, 10));
+      waitFor(() -> countOf(service, "card-topic-1") == 2, "the second vector");
+      Thread.sleep(500);
+      assertThat(countOf(service, "card-topic-1")).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void aPaymentIsScoredWithTheChampionOnItsCardsVectorAndAudited() throws Exception {
+    String token = tokens.token("card-score-1");
+    writeRedis(redis, row(token, System.currentTimeMillis() - 2_000, 4, 250));
+    try (ServingService service = ServingService.start(redisConfig(redis))) {
+      HttpResponse<String> r = score(service, CHECKOUT, payment("pay-1", "card-score-1", 80));
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+      JsonNode body = json(r);
+      double[] used = valuesOf(body.get("features").get("values"));
+      assertThat(used[0]).isEqualTo(4);
+      assertThat(used[2]).isEqualTo(250);
+      assertThat(body.get("score").asDouble()).isCloseTo(v1.expected(used), within(1e-5));
+      assertThat(body.get("model").get("version").asInt()).isEqualTo(1);
+      double s = body.get("score").asDouble();
+      assertThat(body.get("decision").asText()).isEqualTo(s >= 0.9 ? "DECLINE" : s >= 0.5 ? "REVIEW" : "APPROVE");
+      assertThat(body.get("tier").asText()).isEqualTo("sync");
+      assertThat(r.body()).doesNotContain("card-score-1");
+
+      // A card with no vector yet is scored with every feature missing.
+      JsonNode fresh = json(score(service, CHECKOUT, payment("pay-2", "card-score-new", 10)));
+      double[] none = valuesOf(fresh.get("features").get("values"));
+      assertThat(none).containsOnly(Double.NaN);
+      assertThat(fresh.get("score").asDouble()).isCloseTo(v1.expected(none), within(1e-5));
+
+      // Every decision is on the audit topic, with tier, tenant and the card's token only.
+      List<ConsumerRecord<byte[], byte[]>> audited = new ArrayList<>();
+      waitFor(() -> {
+        audited.clear();
+        audited.addAll(kafka.readTopic("serving.decisions").stream()
+            .filter(m -> List.of("pay-1", "pay-2").contains(new String(m.key(), StandardCharsets.UTF_8))).toList());
+        return audited.size() == 2;
+      }, "two audit records");
+      List<String> names = VIEW.features().stream().map(f -> f.name()).toList();
+      for (ConsumerRecord<byte[], byte[]> m : audited) {
+        assertThat(new String(m.value(), StandardCharsets.ISO_8859_1)).doesNotContain("card-score");
+        Prediction p = ServedPredictions.decode(m.value(), names);
+        assertThat(p.tier).isEqualTo(Prediction.SYNC);
+        assertThat(p.tenant).isEqualTo("checkout");
+        assertThat(p.modelVersion).isEqualTo(1);
+        assertThat(p.modelSha256).isEqualTo(v1.version().sha256());
+        assertThat(p.fallbackReason).isNull();
+        if (p.eventId.equals("pay-1")) {
+          assertThat(p.entity).isEqualTo(token);
+          assertThat(p.features).containsExactly(used);
+          assertThat(p.score).isCloseTo(body.get("score").asDouble(), within(1e-9));
+        }
+      }
+
+      HttpResponse<String> metrics = get(service, "/metrics", null);
+      assertThat(metrics.body()).contains("serving_requests_total{outcome=\"200\",route=\"score\",tenant=\"checkout\"} 2.0");
+      assertThat(metrics.body()).contains("serving_request_duration_seconds_bucket");
+    }
+  }
+
+  @Test
+  void aNewChampionOnTheControlTopicIsUsedWithoutARestart() throws Exception {
+    String token = tokens.token("card-swap-1");
+    writeRedis(redis, row(token, System.currentTimeMillis() - 2_000, 7, 900));
+    try (ServingService service = ServingService.start(redisConfig(redis))) {
+      JsonNode before = json(score(service, OPS, payment("swap-1", "card-swap-1", 5)));
+      assertThat(before.get("model").get("version").asInt()).isEqualTo(1);
+      ModelChanges.publish(kafka.bootstrapServers(), "models.control", registry.promote("fraud", 2, ModelStage.CHAMPION));
+      try {
+        waitFor(() -> {
+          try {
+            return json(score(service, OPS, payment("swap-x", "card-swap-1", 5))).get("model").get("version").asInt() == 2;
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        }, "version 2 to decide");
+        JsonNode after = json(score(service, OPS, payment("swap-2", "card-swap-1", 5)));
+        double[] used = valuesOf(after.get("features").get("values"));
+        assertThat(after.get("score").asDouble()).isCloseTo(v2.expected(used), within(1e-5));
+      } finally {
+        ModelChanges.publish(kafka.bootstrapServers(), "models.control", registry.promote("fraud", 1, ModelStage.CHAMPION));
+      }
+    }
+  }
+
+  @Test
+  void requestsAreRefusedWithTheStatusThatSaysWhy() throws Exception {
+    try (ServingService service = ServingService.start(redisConfig(redis))) {
+      assertThat(score(service, null, payment("e-1", "c", 1)).statusCode()).isEqualTo(401);
+      assertThat(score(service, "not-a-key", payment("e-1", "c", 1)).statusCode()).isEqualTo(401);
+      assertThat(score(service, LOOKUP_ONLY, payment("e-1", "c", 1)).statusCode()).isEqualTo(403);
+      assertThat(get(service, "/v1/features/card_activity/c", CHECKOUT).statusCode()).isEqualTo(403);
+      HttpResponse<String> marketing = score(service, MARKETING, payment("e-1", "c", 1));
+      assertThat(marketing.statusCode()).isEqualTo(403);
+      assertThat(json(marketing).get("error").asText()).contains("marketing-never-uses-card-or-personal-data");
+
+      HttpResponse<String> badAmount = score(service, CHECKOUT, payment("e-1", "c", 1).replace("\"amount\":1.0", "\"amount\":\"lots\""));
+      assertThat(badAmount.statusCode()).isEqualTo(400);
+      assertThat(json(badAmount).get("field").asText()).isEqualTo("amount");
+      HttpResponse<String> noCard = score(service, CHECKOUT, "{\"event_id\":\"e-2\",\"amount\":1,\"currency\":\"EUR\"}");
+      assertThat(json(noCard).get("field").asText()).isEqualTo("card_id");
+      assertThat(score(service, CHECKOUT, "{\"event_id\":").statusCode()).isEqualTo(400);
+      HttpResponse<String> future = score(service, CHECKOUT,
+          payment("e-3", "c", 1).replace("}", ",\"event_time\":\"2999-01-01T00:00:00Z\"}"));
+      assertThat(json(future).get("field").asText()).isEqualTo("event_time");
+      assertThat(score(service, CHECKOUT, "{\"event_id\":\"" + "x".repeat(20_000) + "\"}").statusCode()).isEqualTo(413);
+
+      // one request a second: the second at once is over the quota, with a Retry-After
+      assertThat(score(service, SLOW, payment("q-1", "c", 1)).statusCode()).isEqualTo(200);
+      HttpResponse<String> over = score(service, SLOW, payment("q-2", "c", 1));
+      assertThat(over.statusCode()).isEqualTo(429);
+      assertThat(over.headers().firstValue("Retry-After")).contains("1");
+      assertThat(score(service, CHECKOUT, payment("q-3", "c", 1)).statusCode()).as("other tenants are not limited by it").isEqualTo(200);
+    }
+  }
+
+  @Test
+  void aStoreOutageDecidesByTheDeclaredFallbackWithinTheTimeout() throws Exception {
+    LocalRedis doomed = LocalRedis.start(tmp.resolve("doomed"));
+    try (ServingService service = ServingService.start(redisConfig(doomed).with("serving.fallback.decision", "DECLINE"))) {
+      assertThat(get(service, "/health/ready", null).statusCode()).isEqualTo(200);
+      doomed.close();
+      long start = System.nanoTime();
+      HttpResponse<String> r = score(service, CHECKOUT, payment("outage-1", "card-outage", 42));
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+      assertThat(json(r).get("decision").asText()).isEqualTo("DECLINE");
+      assertThat(json(r).get("fallback").asText()).isEqualTo("online_store_unavailable");
+      assertThat(get(service, "/v1/features/card_activity/card-outage", OPS).statusCode()).isEqualTo(503);
+      assertThat(get(service, "/health/ready", null).statusCode()).isEqualTo(503);
+      assertThat(get(service, "/health/live", null).statusCode()).isEqualTo(200);
+      waitFor(() -> kafka.readTopic("serving.decisions").stream()
+          .anyMatch(m -> new String(m.key(), StandardCharsets.UTF_8).equals("outage-1")), "the fallback's audit record");
+    } finally {
+      doomed.close();
+    }
+  }
+
+  @Test
+  void withoutAChampionTheServiceIsNotReady() throws Exception {
+    try (ServingService service = ServingService.start(redisConfig(redis).with("scoring.model-name", "no-such-model"))) {
+      assertThat(get(service, "/health/ready", null).statusCode()).isEqualTo(503);
+      assertThat(json(get(service, "/health/ready", null)).get("champion").asText()).isEqualTo("none");
+      assertThat(score(service, CHECKOUT, payment("n-1", "c", 1)).statusCode()).isEqualTo(503);
+    }
+  }
+
+  static boolean ready(ServingService service) {
+    try {
+      return get(service, "/health/ready", null).statusCode() == 200;
+    } catch (Exception e) {
+      return false;
+    }
+  }
+
+  static int countOf(ServingService service, String card) {
+    try {
+      HttpResponse<String> r = get(service, "/v1/features/card_activity/" + card, OPS);
+      return r.statusCode() == 200 ? json(r).get("values").get("tx_count_10m").asInt() : -1;
+    } catch (Exception e) {
+      return -1;
+    }
+  }
+}
