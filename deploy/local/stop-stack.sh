@@ -5,4 +5,5 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 "$here/sql-gateway.sh" stop
 "$here/flink.sh" stop
+"$here/redis.sh" stop
 "$here/kafka.sh" stop

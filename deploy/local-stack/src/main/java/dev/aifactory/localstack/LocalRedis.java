@@ -41,6 +41,10 @@ public final class LocalRedis implements AutoCloseable {
       throw new IOException("cannot run " + binary + ": install Debian's redis-server package (.ci/run does), or set"
           + " REDIS_SERVER to the server binary", e);
     }
+    // A JVM that exits without closing this (System.exit, a failed test run) must not leave the
+    // server running.
+    Process started = process;
+    Runtime.getRuntime().addShutdownHook(new Thread(started::destroyForcibly, "stop-redis-" + port));
     Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
     while (Instant.now().isBefore(deadline)) {
       if (!process.isAlive()) {
