@@ -84,7 +84,8 @@ public final class ServingService implements AutoCloseable {
       parts.add(audit);
       ServingApi.Fallback fallback = new ServingApi.Fallback(
           Decision.valueOf(config.get("serving.fallback.decision", "REVIEW").toUpperCase(Locale.ROOT)));
-      ServingApi api = new ServingApi(lookup, scorer, gate, fallback, audit, new ServingMetrics())
+      ServingApi api = new ServingApi(lookup, scorer, gate, fallback, audit, new ServingMetrics(),
+          config.getInt("serving.http.max-threads", 32))
           .start(config.get("serving.host", "127.0.0.1"), config.getInt("serving.port", 8088));
       LOG.info("serving {} on port {} (online store: {}, fallback decision: {})", view.id(), api.port(),
           config.get("online.store", "topic"), fallback.decision());

@@ -15,7 +15,9 @@ import dev.aifactory.serving.score.NoChampion;
 import dev.aifactory.serving.score.SyncScorer;
 import dev.aifactory.serving.tenant.Admission;
 import dev.aifactory.serving.tenant.Tenant;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.javalin.http.HttpResponseException;
@@ -42,6 +44,9 @@ import org.slf4j.LoggerFactory;
 public final class ServingApi implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(ServingApi.class);
+  // Bodies are serialized here, in the request's thread: Javalin's ctx.json() streams through a
+  // pipe written by another thread, a hand-off per response that cost most of a request's time.
+  private static final ObjectMapper JSON = new ObjectMapper();
   private static final String TENANT = "tenant";
 
   /** What a payment is decided as when its features cannot be read (declared in configuration). */
@@ -55,8 +60,13 @@ public final class ServingApi implements AutoCloseable {
   private final ServingMetrics metrics;
   private final Javalin app;
 
+  /**
+   * @param maxThreads Jetty's request threads: a request never waits on another service longer
+   *     than the store's timeout, so a few threads per core keep the cores busy; more only add
+   *     context switches
+   */
   public ServingApi(FeatureLookup lookup, SyncScorer scorer, TenantGate gate, Fallback fallback, DecisionAudit audit,
-      ServingMetrics metrics) {
+      ServingMetrics metrics, int maxThreads) {
     this.lookup = lookup;
     this.scorer = scorer;
     this.gate = gate;
@@ -65,11 +75,14 @@ public final class ServingApi implements AutoCloseable {
     this.metrics = metrics;
     this.app = Javalin.create(config -> {
       config.startup.showJavalinBanner = false;
+      QueuedThreadPool threads = new QueuedThreadPool(maxThreads, Math.min(8, maxThreads));
+      threads.setName("serving-http");
+      config.jetty.threadPool = threads;
       // A payment is a few hundred bytes: anything much larger is refused before it is read.
       config.http.maxRequestSize = 16 * 1024;
       config.routes.get("/v1/features/{view}/{entity}", timed("features", this::features));
       config.routes.post("/v1/score", timed("score", this::score));
-      config.routes.get("/health/live", ctx -> ctx.json(Map.of("status", "live")));
+      config.routes.get("/health/live", ctx -> json(ctx, 200, Map.of("status", "live")));
       config.routes.get("/health/ready", this::ready);
       config.routes.get("/metrics", ctx -> ctx.contentType(ServingMetrics.contentType()).result(metrics.scrape()));
     });
@@ -95,12 +108,11 @@ public final class ServingApi implements AutoCloseable {
         throw new ApiError(404, "view", "this service serves view " + view.name() + " version " + view.version()
             + ", not " + requested + (version == null ? "" : " version " + version));
       }
-      requireReady();
       var found = lookup.lookup(ctx.pathParam("entity"))
           .orElseThrow(() -> new ApiError(404, "entity", "no online vector for this entity in " + view.id()));
       Map<String, Object> body = vectorJson(view, found.vector());
       body.put("entity", found.key().entity());
-      ctx.json(body);
+      json(ctx, 200, body);
     }
   }
 
@@ -121,7 +133,7 @@ public final class ServingApi implements AutoCloseable {
       } catch (StoreUnavailable e) {
         LOG.warn("deciding {} by the fallback: {}", payment.eventId(), e.getMessage());
         vector = null;
-        fallbackReason = "online_store_unavailable";
+        fallbackReason = e.getCause() == null ? "online_store_loading" : "online_store_unavailable";
       }
       String token = lookup.token(payment.cardId());
       Map<String, Object> body = new LinkedHashMap<>();
@@ -148,21 +160,14 @@ public final class ServingApi implements AutoCloseable {
       }
       decision.latencyMicros = (System.nanoTime() - arrived) / 1_000;
       audit.record(decision);
-      ctx.json(body);
+      json(ctx, 200, body);
     }
   }
 
   private void ready(Context ctx) {
     boolean store = lookup.ready();
     boolean model = scorer.ready();
-    ctx.status(store && model ? 200 : 503).json(Map.of("online_store", store ? "ready" : "not ready",
-        "champion", model ? "loaded" : "none"));
-  }
-
-  private void requireReady() {
-    if (!lookup.ready()) {
-      throw new ApiError(503, null, "the online store is not ready (catching up with the online topic, or unreachable)");
-    }
+    json(ctx, store && model ? 200 : 503, Map.of("online_store", store ? "ready" : "not ready", "champion", model ? "loaded" : "none"));
   }
 
   /** Runs a route, writes its errors, and records its latency and outcome. */
@@ -199,7 +204,15 @@ public final class ServingApi implements AutoCloseable {
     if (field != null) {
       body.put("field", field);
     }
-    ctx.status(status).json(body);
+    json(ctx, status, body);
+  }
+
+  private static void json(Context ctx, int status, Object body) {
+    try {
+      ctx.status(status).contentType("application/json").result(JSON.writeValueAsBytes(body));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("a response body that does not serialize", e);
+    }
   }
 
   private static Map<String, Object> vectorJson(FeatureView view, OnlineCodec.Vector v) {

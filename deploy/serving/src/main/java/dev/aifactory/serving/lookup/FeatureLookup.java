@@ -46,6 +46,9 @@ public final class FeatureLookup {
 
   /** The newest vector of {@code entity} (a raw id or a token), if the store holds one. */
   public Optional<Found> lookup(String entity) throws StoreUnavailable {
+    if (!store.complete()) {
+      throw new StoreUnavailable("the online store is still loading the online topic");
+    }
     List<String> tokens = Tokenizer.isToken(entity) ? List.of(entity) : tokenizers.get().candidates(entity);
     for (String token : tokens) {
       OnlineKey key = OnlineKey.of(view, token);

@@ -15,8 +15,8 @@ import dev.aifactory.scoring.operator.ScoringSettings;
  * ONNX Runtime sessions, the same batch scorer) and its thresholds. The challenger, when there
  * is one, scores the same share of events in shadow as in the streaming job.
  *
- * <p>One request at a time per process: the scorer's buffers are not thread-safe, and a call
- * takes tens of microseconds, far below the HTTP path around it.
+ * <p>Requests score concurrently ({@link BatchScorer#scoreOne}, over the shared session) under
+ * a read lock; a model change takes the write lock, so no session is closed under a call.
  */
 public final class SyncScorer implements AutoCloseable {
 
@@ -30,6 +30,7 @@ public final class SyncScorer implements AutoCloseable {
 
   private final ScoringSettings settings;
   private final ScoringModels models;
+  private final java.util.concurrent.locks.ReentrantReadWriteLock lock = new java.util.concurrent.locks.ReentrantReadWriteLock();
 
   public SyncScorer(ScoringSettings settings, FeatureView view) {
     this.settings = settings;
@@ -37,40 +38,59 @@ public final class SyncScorer implements AutoCloseable {
   }
 
   /** Applies a registry change (a new champion or challenger, or a retirement). */
-  public synchronized ScoringModels.Outcome apply(ModelVersion change) {
-    return models.apply(change);
+  public ScoringModels.Outcome apply(ModelVersion change) {
+    lock.writeLock().lock();
+    try {
+      return models.apply(change);
+    } finally {
+      lock.writeLock().unlock();
+    }
   }
 
-  public synchronized boolean ready() {
-    return models.champion() != null;
+  public boolean ready() {
+    lock.readLock().lock();
+    try {
+      return models.champion() != null;
+    } finally {
+      lock.readLock().unlock();
+    }
   }
 
   public ScoringSettings settings() {
     return settings;
   }
 
-  public synchronized Scored score(String eventId, double[] features) throws NoChampion, OrtException {
+  public Scored score(String eventId, double[] features) throws NoChampion, OrtException {
+    lock.readLock().lock();
+    try {
+      return scoreLocked(eventId, features);
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  private Scored scoreLocked(String eventId, double[] features) throws NoChampion, OrtException {
     BatchScorer champion = models.champion();
     if (champion == null) {
       throw new NoChampion(settings.modelName());
     }
     long start = System.nanoTime();
-    double score = scoreOne(champion, features);
+    double score = champion.scoreOne(features);
     long inferenceMicros = (System.nanoTime() - start) / 1_000;
     BatchScorer challenger = models.challenger();
     boolean shadow = challenger != null && settings.challengerScores(eventId);
     return new Scored(score, Decision.of(score, settings.reviewAt(), settings.declineAt()), champion.lease().model(),
-        shadow ? challenger.lease().model() : null, shadow ? scoreOne(challenger, features) : Double.NaN,
+        shadow ? challenger.lease().model() : null, shadow ? challenger.scoreOne(features) : Double.NaN,
         champion.lease().provider().running().name(), inferenceMicros);
   }
 
-  private static double scoreOne(BatchScorer scorer, double[] features) throws OrtException {
-    scorer.set(0, features);
-    return scorer.score(1)[0];
-  }
-
   @Override
-  public synchronized void close() {
-    models.close();
+  public void close() {
+    lock.writeLock().lock();
+    try {
+      models.close();
+    } finally {
+      lock.writeLock().unlock();
+    }
   }
 }

@@ -42,6 +42,11 @@ public final class LocalOnlineStore implements OnlineStore {
   }
 
   @Override
+  public boolean complete() {
+    return ready;
+  }
+
+  @Override
   public void close() {
     vectors.clear();
   }

@@ -16,8 +16,16 @@ public interface OnlineStore extends AutoCloseable {
   /** The live vector under {@code key}: empty when there is none or it was deleted. */
   Optional<StoredVector> read(OnlineKey key);
 
-  /** Whether reads are answered from a complete store (an embedded one is not until it caught up). */
+  /** Whether the store answers now (Redis: a PING; cheap enough for a readiness probe, not for every read). */
   boolean ready();
+
+  /**
+   * Whether a read that finds nothing means the entity has no vector: false while an embedded
+   * store is still loading, when a miss may only mean "not loaded yet". Cheap: no I/O.
+   */
+  default boolean complete() {
+    return true;
+  }
 
   @Override
   void close();

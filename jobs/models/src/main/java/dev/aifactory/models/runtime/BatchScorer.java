@@ -13,7 +13,7 @@ import java.util.Map;
  * Scores up to {@code maxRows} feature vectors in one ONNX Runtime call. Rows are written into
  * one direct buffer allocated once, which ONNX Runtime reads in place (no copy into native
  * memory); scores land in one reused array. Not thread-safe: one per operator instance, over a
- * shared session.
+ * shared session; only {@link #scoreOne} may be called from several threads at once.
  */
 public final class BatchScorer implements AutoCloseable {
 
@@ -65,6 +65,23 @@ public final class BatchScorer implements AutoCloseable {
       input.clear();
     }
     return scores;
+  }
+
+  /**
+   * Scores one vector with buffers of its own: safe to call from several threads at once (ONNX
+   * Runtime sessions are), for a caller that scores one request at a time per thread, such as the
+   * serving API. The caller keeps the scorer open meanwhile.
+   */
+  public double scoreOne(double[] features) throws OrtException {
+    float[] row = new float[width];
+    for (int i = 0; i < width; i++) {
+      row[i] = (float) features[i];
+    }
+    try (OnnxTensor tensor = OnnxTensor.createTensor(lease.environment(), FloatBuffer.wrap(row), new long[] {1, width});
+        OrtSession.Result result = lease.session().run(Map.of(inputName, tensor))) {
+      OnnxValue value = result.get(outputName).orElseThrow(() -> new OrtException("no output " + outputName));
+      return ((OnnxTensor) value).getFloatBuffer().get(0);
+    }
   }
 
   public int maxRows() {
