@@ -49,6 +49,9 @@ final class ScoringDemo {
   private final Catalog catalog;
   private final int uiPort;
   private final int parallelism;
+  /** The live burst's card (its token) and its newest tx_count_10m on the online topic, for the serving step. */
+  private String burstCard;
+  private Object burstCount;
 
   ScoringDemo(LocalKafka kafka, Path dir, Catalog catalog, int uiPort, int parallelism) {
     this.kafka = kafka;
@@ -122,7 +125,7 @@ final class ScoringDemo {
     }
     System.out.println();
     printSummary(transactions, seconds);
-    boolean live = live(view);
+    boolean live = live(view) && new ServingDemo(kafka.bootstrapServers(), dir, catalog).run(view, burstCard, burstCount);
     job.cancel().get();
     cpu.close();
     if (!live) {
@@ -172,6 +175,8 @@ final class ScoringDemo {
           burstCard, counts);
       System.out.printf("check: every live payment scored      %s%n", allScored ? "OK" : "MISSING");
       System.out.printf("check: the burst counts each payment  %s%n", burstCounted ? "OK" : "MISMATCH");
+      this.burstCard = burstCard;
+      this.burstCount = counts.isEmpty() ? null : counts.get(counts.size() - 1);
       return allScored && burstCounted;
     }
   }
