@@ -151,10 +151,10 @@ class ManifestsTest {
   @Test
   void gatewayResourcesAreValidAndWiredTogether() throws Exception {
     ObjectMapper mapper = Manifests.YAML;
-    Deployment gateway = mapper.treeToValue(single("Deployment").document(), Deployment.class);
-    Service service = mapper.treeToValue(single("Service").document(), Service.class);
-    PersistentVolumeClaim claim = mapper.treeToValue(single("PersistentVolumeClaim").document(), PersistentVolumeClaim.class);
-    Job views = mapper.treeToValue(single("Job").document(), Job.class);
+    Deployment gateway = mapper.treeToValue(single("Deployment", "sql-gateway").document(), Deployment.class);
+    Service service = mapper.treeToValue(single("Service", "sql-gateway").document(), Service.class);
+    PersistentVolumeClaim claim = mapper.treeToValue(single("PersistentVolumeClaim", "sql-gateway").document(), PersistentVolumeClaim.class);
+    Job views = mapper.treeToValue(single("Job", "sql-views").document(), Job.class);
     for (KubernetesResource r : List.of(gateway, service, claim, views)) {
       assertThat(unknownFields(r)).as(r.getClass().getSimpleName()).isEmpty();
     }
@@ -169,11 +169,58 @@ class ManifestsTest {
         .contains("http://" + service.getMetadata().getName() + ".factory.svc:8083");
   }
 
+  @Test
+  void servingReadsItsSecretsFromMountedFilesAndOnlyKeysItKnows() throws Exception {
+    ObjectMapper mapper = Manifests.YAML;
+    Deployment serving = mapper.treeToValue(single("Deployment", "serving").document(), Deployment.class);
+    Service service = mapper.treeToValue(single("Service", "serving").document(), Service.class);
+    for (KubernetesResource r : List.of(serving, service)) {
+      assertThat(unknownFields(r)).as(r.getClass().getSimpleName()).isEmpty();
+    }
+    assertThat(serving.getSpec().getTemplate().getMetadata().getLabels()).containsAllEntriesOf(service.getSpec().getSelector());
+    var pod = serving.getSpec().getTemplate().getSpec();
+    var container = pod.getContainers().get(0);
+    assertThat(container.getCommand()).contains("dev.aifactory.serving.ServingMain");
+    assertThat(REPOSITORY.resolve("deploy/serving/src/main/java/dev/aifactory/serving/ServingMain.java")).exists();
+    assertThat(container.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/health/ready");
+    assertThat(container.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/health/live");
+    assertThat(service.getSpec().getPorts().get(0).getTargetPort().getStrVal()).isEqualTo(container.getPorts().get(0).getName());
+
+    List<String> args = container.getArgs();
+    Properties defaults = new Properties();
+    try (InputStream in = Files.newInputStream(REPOSITORY.resolve("deploy/serving/src/main/resources/serving-defaults.properties"))) {
+      defaults.load(in);
+    }
+    List<String> unknown = new ArrayList<>();
+    for (int i = 0; i < args.size(); i += 2) {
+      String k = args.get(i).substring(2);
+      if (!k.startsWith("iceberg.catalog.") && !defaults.containsKey(k)) {
+        unknown.add(k);
+      }
+    }
+    assertThat(unknown).as("serving arguments not in serving-defaults.properties").isEmpty();
+    // Every file the service reads is on a read-only mount of a Secret, and no secret is an argument.
+    Map<String, String> secretByMount = new java.util.HashMap<>();
+    container.getVolumeMounts().forEach(mount -> {
+      assertThat(mount.getReadOnly()).as(mount.getName()).isTrue();
+      var volume = pod.getVolumes().stream().filter(v -> v.getName().equals(mount.getName())).findFirst().orElseThrow();
+      secretByMount.put(mount.getMountPath(), volume.getSecret().getSecretName());
+    });
+    for (String option : List.of("--serving.tenants.file", "--governance.tokens.keyring", "--online.redis.password-file")) {
+      String file = args.get(args.indexOf(option) + 1);
+      assertThat(secretByMount.keySet()).as(option).anyMatch(mountPath -> file.startsWith(mountPath + "/"));
+    }
+    assertThat(secretByMount.values()).contains("factory-serving-tenants", "factory-token-keyring", "factory-redis");
+    assertThat(args).noneMatch(a -> a.contains("password=") || a.contains("@factory-redis"));
+  }
+
   // --- helpers -----------------------------------------------------------------------------
 
-  private static Manifest single(String kind) {
-    List<Manifest> found = Manifests.ofKind(kind);
-    assertThat(found).as(kind).hasSize(1);
+  private static Manifest single(String kind, String component) {
+    List<Manifest> found = Manifests.ofKind(kind).stream()
+        .filter(m -> component.equals(m.document().path("metadata").path("labels").path("app.kubernetes.io/component").asText()))
+        .toList();
+    assertThat(found).as(kind + " " + component).hasSize(1);
     return found.get(0);
   }
 
