@@ -119,7 +119,7 @@ final class BenchmarkReport {
       g.setColor(colors[i % colors.length]);
       g.fillRect(x, bottom - h, barWidth, h);
       g.setColor(Color.DARK_GRAY);
-      g.drawString(String.format("%,.0f", e.getValue()), x + 5, bottom - h - 6);
+      g.drawString(label(e.getValue()), x + 5, bottom - h - 6);
       g.drawString(e.getKey(), x + 5, bottom + 20);
       i++;
     }
@@ -160,7 +160,7 @@ final class BenchmarkReport {
       g.fillRect(left, y, Math.max(2, w), rowHeight - 10);
       g.setColor(Color.DARK_GRAY);
       g.drawString(key, 20, y + rowHeight / 2);
-      g.drawString(String.format("%,.0f", e.getValue()), left + w + 6, y + rowHeight / 2);
+      g.drawString(label(e.getValue()), left + w + 6, y + rowHeight / 2);
       i++;
     }
     g.dispose();
@@ -171,6 +171,11 @@ final class BenchmarkReport {
    * The median round: a run's time is a whole number of 5 s checkpoints plus noise, so the best
    * round rewards whichever variant got lucky with the last checkpoint; the median does not.
    */
+  /** A bar's value: whole numbers from 100 up, two decimals below (latencies in ms). */
+  static String label(double v) {
+    return Math.abs(v) >= 100 ? String.format("%,.0f", v) : String.format("%.2f", v);
+  }
+
   static double median(List<Double> runs) {
     List<Double> sorted = runs.stream().sorted().toList();
     int n = sorted.size();
