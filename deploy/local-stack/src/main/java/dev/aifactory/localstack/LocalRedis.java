@@ -26,11 +26,16 @@ public final class LocalRedis implements AutoCloseable {
   }
 
   public static LocalRedis start(Path workDir) throws IOException, InterruptedException {
-    String binary = System.getenv().getOrDefault("REDIS_SERVER", "redis-server");
     int port;
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();
     }
+    return start(workDir, port);
+  }
+
+  /** On a given port: a server stopped with {@link #close} can be started again where its clients look for it. */
+  public static LocalRedis start(Path workDir, int port) throws IOException, InterruptedException {
+    String binary = System.getenv().getOrDefault("REDIS_SERVER", "redis-server");
     Files.createDirectories(workDir);
     Process process;
     try {

@@ -28,6 +28,7 @@ import dev.aifactory.serving.metrics.ServingMetrics;
 import dev.aifactory.serving.score.ModelUpdates;
 import dev.aifactory.serving.score.SyncScorer;
 import dev.aifactory.serving.tenant.Tenants;
+import dev.aifactory.serving.tenant.TenantsFileWatch;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -77,8 +78,10 @@ public final class ServingService implements AutoCloseable {
       parts.add(new ModelUpdates(bootstrap, config.properties("kafka.consumer."), config.get("models.control.topic"),
           registryRead, scorer));
 
-      Tenants tenants = Tenants.load(Path.of(required(config, "serving.tenants.file")));
-      TenantGate gate = new TenantGate(tenants, Policy.from(config), classes);
+      Path tenantsFile = Path.of(required(config, "serving.tenants.file"));
+      TenantGate gate = new TenantGate(Tenants.load(tenantsFile), Policy.from(config), classes);
+      parts.add(new TenantsFileWatch(tenantsFile, config.getDuration("serving.tenants.reload-interval", Duration.ofSeconds(5)),
+          gate::replace));
       DecisionAudit audit = new DecisionAudit(bootstrap, config.properties("kafka.producer."),
           config.get("serving.decisions.topic", ServedPredictions.DEFAULT_TOPIC), view);
       parts.add(audit);

@@ -299,6 +299,19 @@ class ServingApiTest {
     try (ServingService service = ServingService.start(redisConfig(redis))) {
       JsonNode before = json(score(service, OPS, payment("swap-1", "card-swap-1", 5)));
       assertThat(before.get("model").get("version").asInt()).isEqualTo(1);
+      // Requests keep flowing from another client while the model changes under them.
+      java.util.concurrent.atomic.AtomicBoolean flowing = new java.util.concurrent.atomic.AtomicBoolean(true);
+      List<Integer> statuses = java.util.Collections.synchronizedList(new ArrayList<>());
+      Thread traffic = new Thread(() -> {
+        for (int i = 0; flowing.get(); i++) {
+          try {
+            statuses.add(score(service, OPS, payment("flow-" + i, "card-swap-1", 5)).statusCode());
+          } catch (Exception e) {
+            statuses.add(-1);
+          }
+        }
+      });
+      traffic.start();
       ModelChanges.publish(kafka.bootstrapServers(), "models.control", registry.promote("fraud", 2, ModelStage.CHAMPION));
       try {
         waitFor(() -> {
@@ -311,7 +324,11 @@ class ServingApiTest {
         JsonNode after = json(score(service, OPS, payment("swap-2", "card-swap-1", 5)));
         double[] used = valuesOf(after.get("features").get("values"));
         assertThat(after.get("score").asDouble()).isCloseTo(v2.expected(used), within(1e-5));
+        flowing.set(false);
+        traffic.join();
+        assertThat(statuses).as("requests during the swap").isNotEmpty().containsOnly(200);
       } finally {
+        flowing.set(false);
         ModelChanges.publish(kafka.bootstrapServers(), "models.control", registry.promote("fraud", 1, ModelStage.CHAMPION));
       }
     }
@@ -334,6 +351,10 @@ class ServingApiTest {
       HttpResponse<String> noCard = score(service, CHECKOUT, "{\"event_id\":\"e-2\",\"amount\":1,\"currency\":\"EUR\"}");
       assertThat(json(noCard).get("field").asText()).isEqualTo("card_id");
       assertThat(score(service, CHECKOUT, "{\"event_id\":").statusCode()).isEqualTo(400);
+      assertThat(score(service, CHECKOUT, payment("e-4", "c", 1).replace("1.0", "NaN")).statusCode()).isEqualTo(400);
+      HttpResponse<String> infinite = score(service, CHECKOUT, payment("e-5", "c", 1).replace("1.0", "1e400"));
+      assertThat(json(infinite).get("field").asText()).isEqualTo("amount");
+      assertThat(score(service, CHECKOUT, "[1, 2]").statusCode()).isEqualTo(400);
       HttpResponse<String> future = score(service, CHECKOUT,
           payment("e-3", "c", 1).replace("}", ",\"event_time\":\"2999-01-01T00:00:00Z\"}"));
       assertThat(json(future).get("field").asText()).isEqualTo("event_time");
@@ -367,6 +388,56 @@ class ServingApiTest {
           .anyMatch(m -> new String(m.key(), StandardCharsets.UTF_8).equals("outage-1")), "the fallback's audit record");
     } finally {
       doomed.close();
+    }
+  }
+
+  @Test
+  void afterARedisRestartTheServiceRecoversWithoutOne() throws Exception {
+    LocalRedis first = LocalRedis.start(tmp.resolve("restarted"));
+    int port = first.port();
+    String token = tokens.token("card-restart");
+    writeRedis(first, row(token, System.currentTimeMillis() - 1_000, 2, 20));
+    try (ServingService service = ServingService.start(redisConfig(first))) {
+      assertThat(json(score(service, CHECKOUT, payment("r-1", "card-restart", 5))).has("fallback")).isFalse();
+      first.close();
+      JsonNode down = json(score(service, CHECKOUT, payment("r-2", "card-restart", 5)));
+      assertThat(down.get("fallback").asText()).isEqualTo("online_store_unavailable");
+      try (LocalRedis second = LocalRedis.start(tmp.resolve("restarted"), port)) {
+        // no persistence: the features job's next rows refill it; here one row is written again
+        writeRedis(second, row(token, System.currentTimeMillis() - 500, 3, 30));
+        waitFor(() -> ready(service), "readiness after the restart");
+        JsonNode back = json(score(service, CHECKOUT, payment("r-3", "card-restart", 5)));
+        assertThat(back.has("fallback")).isFalse();
+        assertThat(valuesOf(back.get("features").get("values"))[0]).isEqualTo(3);
+      }
+    } finally {
+      first.close();
+    }
+  }
+
+  @Test
+  void aRevokedKeyIsRefusedWithoutARestart() throws Exception {
+    Path file = tmp.resolve("tenants-revocable.yaml");
+    String keep = "keep-key-1";
+    String revoke = "revoke-key-2";
+    Files.writeString(file, "tenants:\n  - {id: keeper, rate_per_second: 100, key_sha256: [" + Tenants.sha256(keep) + "]}\n"
+        + "  - {id: leaver, rate_per_second: 100, key_sha256: [" + Tenants.sha256(revoke) + "]}\n");
+    try (ServingService service = ServingService.start(redisConfig(redis).with("serving.tenants.file", file.toString())
+        .with("serving.tenants.reload-interval", "200ms"))) {
+      assertThat(score(service, revoke, payment("k-1", "c", 1)).statusCode()).isEqualTo(200);
+      Files.writeString(file, "tenants:\n  - {id: keeper, rate_per_second: 100, key_sha256: [" + Tenants.sha256(keep) + "]}\n");
+      waitFor(() -> {
+        try {
+          return score(service, revoke, payment("k-2", "c", 1)).statusCode() == 401;
+        } catch (Exception e) {
+          return false;
+        }
+      }, "the revoked key to be refused");
+      assertThat(score(service, keep, payment("k-3", "c", 1)).statusCode()).isEqualTo(200);
+      // a broken file keeps the tenants in force
+      Files.writeString(file, "tenants: [");
+      Thread.sleep(600);
+      assertThat(score(service, keep, payment("k-4", "c", 1)).statusCode()).isEqualTo(200);
     }
   }
 

@@ -55,7 +55,11 @@ public final class Admission {
 
   /** A slot in the tenant's pool; never blocks. */
   public Slot admit(Tenant tenant) {
-    if (!buckets.get(tenant.id()).tryAcquire()) {
+    RateLimiter bucket = buckets.get(tenant.id());
+    if (bucket == null) {
+      throw new IllegalArgumentException("tenant " + tenant.id() + " is not in this version of the tenants file");
+    }
+    if (!bucket.tryAcquire()) {
       throw new Refused(Refusal.OVER_QUOTA, "tenant " + tenant.id() + " is over its quota of "
           + tenant.ratePerSecond() + " requests per second");
     }

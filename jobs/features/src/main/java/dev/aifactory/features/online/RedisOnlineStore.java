@@ -9,6 +9,7 @@ import redis.clients.jedis.Connection;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
 
 /**
@@ -67,6 +68,10 @@ public final class RedisOnlineStore implements OnlineStore {
 
   @Override
   public boolean write(OnlineKey key, StoredVector vector) {
+    return retryOnce(() -> writeOnce(key, vector));
+  }
+
+  private boolean writeOnce(OnlineKey key, StoredVector vector) {
     List<byte[]> keys = List.of(bytes(key.redisKey()));
     List<byte[]> args = List.of(bytes(Long.toString(vector.validFrom())), bytes(Long.toString(vector.emittedAtMicros())),
         vector.isTombstone() ? new byte[0] : vector.avro(), tombstoneTtlMillis);
@@ -83,6 +88,23 @@ public final class RedisOnlineStore implements OnlineStore {
 
   @Override
   public Optional<StoredVector> read(OnlineKey key) {
+    return retryOnce(() -> readOnce(key));
+  }
+
+  /**
+   * Runs a call again, once, when its connection broke: after a Redis restart every pooled
+   * connection is dead, and each fails its first use. Both calls are safe to repeat (a read; a
+   * write the ordering rule makes idempotent). A Redis that is down fails both at once.
+   */
+  private static <T> T retryOnce(java.util.function.Supplier<T> call) {
+    try {
+      return call.get();
+    } catch (JedisConnectionException e) {
+      return call.get();
+    }
+  }
+
+  private Optional<StoredVector> readOnce(OnlineKey key) {
     List<byte[]> fields = redis.hmget(bytes(key.redisKey()), VF, EM, V);
     if (fields.get(2) == null) {
       return Optional.empty();
