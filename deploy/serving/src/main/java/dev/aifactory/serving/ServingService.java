@@ -23,6 +23,7 @@ import dev.aifactory.scoring.sink.ServedPredictions;
 import dev.aifactory.serving.api.ServingApi;
 import dev.aifactory.serving.api.TenantGate;
 import dev.aifactory.serving.audit.DecisionAudit;
+import dev.aifactory.serving.audit.UsageMeter;
 import dev.aifactory.serving.lookup.FeatureLookup;
 import dev.aifactory.serving.metrics.ServingMetrics;
 import dev.aifactory.serving.score.ModelUpdates;
@@ -87,7 +88,10 @@ public final class ServingService implements AutoCloseable {
       parts.add(audit);
       ServingApi.Fallback fallback = new ServingApi.Fallback(
           Decision.valueOf(config.get("serving.fallback.decision", "REVIEW").toUpperCase(Locale.ROOT)));
-      ServingApi api = new ServingApi(lookup, scorer, gate, fallback, audit, new ServingMetrics(),
+      UsageMeter usage = new UsageMeter(bootstrap, config.properties("kafka.producer."), config.get("serving.usage.topic"),
+          config.get("serving.job-name", "factory-serving"), config.getDuration("serving.usage.interval", Duration.ofSeconds(10)));
+      parts.add(usage);
+      ServingApi api = new ServingApi(lookup, scorer, gate, fallback, audit, usage, new ServingMetrics(),
           config.getInt("serving.http.max-threads", 32))
           .start(config.get("serving.host", "127.0.0.1"), config.getInt("serving.port", 8088));
       LOG.info("serving {} on port {} (online store: {}, fallback decision: {})", view.id(), api.port(),

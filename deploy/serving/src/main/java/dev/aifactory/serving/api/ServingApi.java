@@ -8,6 +8,7 @@ import dev.aifactory.features.online.OnlineCodec;
 import dev.aifactory.serving.audit.DecisionAudit;
 import dev.aifactory.scoring.model.Prediction;
 import dev.aifactory.serving.audit.SyncPredictions;
+import dev.aifactory.serving.audit.UsageMeter;
 import dev.aifactory.serving.lookup.FeatureLookup;
 import dev.aifactory.serving.lookup.StoreUnavailable;
 import dev.aifactory.serving.metrics.ServingMetrics;
@@ -57,6 +58,7 @@ public final class ServingApi implements AutoCloseable {
   private final TenantGate gate;
   private final Fallback fallback;
   private final DecisionAudit audit;
+  private final UsageMeter usage;
   private final ServingMetrics metrics;
   private final Javalin app;
 
@@ -66,12 +68,13 @@ public final class ServingApi implements AutoCloseable {
    *     context switches
    */
   public ServingApi(FeatureLookup lookup, SyncScorer scorer, TenantGate gate, Fallback fallback, DecisionAudit audit,
-      ServingMetrics metrics, int maxThreads) {
+      UsageMeter usage, ServingMetrics metrics, int maxThreads) {
     this.lookup = lookup;
     this.scorer = scorer;
     this.gate = gate;
     this.fallback = fallback;
     this.audit = audit;
+    this.usage = usage;
     this.metrics = metrics;
     this.app = Javalin.create(config -> {
       config.startup.showJavalinBanner = false;
@@ -152,6 +155,7 @@ public final class ServingApi implements AutoCloseable {
         double[] values = vector == null ? nans(view.features().size()) : vector.values();
         SyncScorer.Scored scored = scorer.score(payment.eventId(), values);
         decision = SyncPredictions.scored(payment, token, tenant.id(), vector, values, scored);
+        usage.scored(tenant.id(), scored.model().label(), scored.inferenceMicros());
         body.put("score", scored.score());
         body.put("decision", scored.decision().name());
         body.put("model", Map.of("name", scored.model().name(), "version", scored.model().version()));

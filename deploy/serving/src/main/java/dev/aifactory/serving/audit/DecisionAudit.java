@@ -10,9 +10,7 @@ import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,14 +31,7 @@ public final class DecisionAudit implements AutoCloseable {
   private final AtomicLong failures = new AtomicLong();
 
   public DecisionAudit(String bootstrap, Properties producerProperties, String topic, FeatureView view) {
-    Properties p = new Properties();
-    p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "50");
-    p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
-    p.putAll(producerProperties);
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    p.put(ProducerConfig.ACKS_CONFIG, "all");
-    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-    this.producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+    this.producer = Producers.create(bootstrap, producerProperties, 50);
     this.topic = topic;
     this.featureNames = view.features().stream().map(FeatureDef::name).toList();
   }

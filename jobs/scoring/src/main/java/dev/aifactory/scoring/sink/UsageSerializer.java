@@ -1,10 +1,7 @@
 package dev.aifactory.scoring.sink;
 
-import dev.aifactory.schemas.wire.AvroWire;
 import dev.aifactory.scoring.model.BatchUsage;
-import dev.aifactory.telemetry.Usage;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
@@ -32,21 +29,9 @@ public final class UsageSerializer implements KafkaRecordSerializationSchema<Bat
   @Override
   public ProducerRecord<byte[], byte[]> serialize(BatchUsage u, KafkaSinkContext context, Long timestamp) {
     boolean gpu = "CUDA".equals(u.provider);
-    Usage usage = Usage.newBuilder()
-        .setEventId(job + "/" + u.batchId)
-        .setEventTime(Instant.ofEpochMilli(u.time))
-        .setResourceId(job + "/" + u.subtask)
-        .setResourceType("job")
-        // the accelerator the batch ran on, when it ran on one
-        .setAcceleratorType(gpu ? acceleratorType : null)
-        .setRowsScored((long) u.rows)
-        .setBatches(1L)
-        .setInferenceMs(u.inferenceNanos / 1e6)
-        .setTeam(team)
-        .setWorkloadClass(workloadClass)
-        .setJob(job)
-        .setModel(u.model)
-        .build();
-    return new ProducerRecord<>(topic, null, u.time, u.batchId.getBytes(StandardCharsets.UTF_8), AvroWire.singleObject(usage));
+    // the accelerator the batch ran on, when it ran on one
+    byte[] usage = InferenceUsage.encode(job + "/" + u.batchId, u.time, job + "/" + u.subtask, gpu ? acceleratorType : null,
+        u.rows, 1, u.inferenceNanos / 1e6, team, workloadClass, job, u.model);
+    return new ProducerRecord<>(topic, null, u.time, u.batchId.getBytes(StandardCharsets.UTF_8), usage);
   }
 }
