@@ -153,6 +153,55 @@ class SessionClusterEndToEndTest {
 
     assertRedeliveriesChangedNothing();
     assertNoRawCardIdDownstreamOfBronze(afterFault.keySet());
+    assertTheServingApiServesWhatTheJobWrote(afterFault);
+  }
+
+  /**
+   * The serving API, as shipped (its embedded store built from the online topic the features job
+   * on the cluster wrote), answers each card's lookup over HTTP with the card's newest vector.
+   */
+  private static void assertTheServingApiServesWhatTheJobWrote(Map<String, OnlineOfflineConsistency.OnlineVector> online)
+      throws Exception {
+    Path tenants = stack.warehouse().resolveSibling("serving-tenants.yaml");
+    String key = "cluster-test-" + System.nanoTime();
+    java.nio.file.Files.writeString(tenants, "tenants:\n  - {id: ops, pool: internal, rate_per_second: 100000, scopes: [features],"
+        + " key_sha256: [" + dev.aifactory.serving.tenant.Tenants.sha256(key) + "]}\n");
+    dev.aifactory.common.JobConfig config = dev.aifactory.common.JobConfig.load("serving-defaults.properties",
+        "--kafka.bootstrap.servers", stack.bootstrapServers(), "--iceberg.catalog.warehouse", stack.warehouse().toString(),
+        "--serving.port", "0", "--serving.tenants.file", tenants.toString(),
+        "--governance.tokens.keyring", stack.tokenKeyring().toString());
+    FeatureView view = FeatureViews.load("card_activity");
+    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+    com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+    try (dev.aifactory.serving.ServingService service = dev.aifactory.serving.ServingService.start(config)) {
+      List<String> cards = new ArrayList<>(new java.util.TreeSet<>(online.keySet())).subList(0, Math.min(50, online.size()));
+      for (String card : cards) {
+        java.net.URI uri = java.net.URI.create("http://127.0.0.1:" + service.port() + "/v1/features/" + view.name() + "/" + card);
+        java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(uri).header("X-Api-Key", key).build();
+        String[] body = new String[1];
+        await("the API to serve " + card, () -> {
+          try {
+            java.net.http.HttpResponse<String> r = http.send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
+            body[0] = r.body();
+            return r.statusCode() == 200; // 503 while the embedded store is still reading the topic
+          } catch (Exception e) {
+            return false;
+          }
+        }, Duration.ofSeconds(60));
+        com.fasterxml.jackson.databind.JsonNode served = json.readTree(body[0]);
+        OnlineOfflineConsistency.OnlineVector expected = online.get(card);
+        assertThat(Instant.parse(served.get("valid_from").asText()).toEpochMilli()).as(card).isEqualTo(expected.validFrom());
+        for (var f : view.features()) {
+          Object want = expected.values().get(f.name());
+          com.fasterxml.jackson.databind.JsonNode got = served.get("values").get(f.name());
+          if (want == null) {
+            assertThat(got.isNull()).as("%s of %s", f.name(), card).isTrue();
+          } else {
+            assertThat(got.asDouble()).as("%s of %s", f.name(), card).isEqualTo(((Number) want).doubleValue());
+          }
+        }
+      }
+    }
   }
 
   /**
