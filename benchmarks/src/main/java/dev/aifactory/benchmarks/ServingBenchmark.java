@@ -21,9 +21,6 @@ import dev.aifactory.schemas.tokens.Tokenizer;
 import dev.aifactory.serving.ServingService;
 import dev.aifactory.serving.tenant.Tenants;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -133,7 +130,6 @@ public final class ServingBenchmark {
           return String.format("card-%06d", random.nextInt(cards));
         }
       };
-      HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
       IntFunction<Call> features = i -> new Call("GET", "/v1/features/" + view.name() + "/" + card.apply(i), null);
       IntFunction<Call> score = i -> new Call("POST", "/v1/score", "{\"event_id\":\"b-" + i + "\",\"card_id\":\"" + card.apply(i)
           + "\",\"amount\":" + (1 + i % 500) + ",\"currency\":\"EUR\"}");
@@ -144,11 +140,11 @@ public final class ServingBenchmark {
       int maxRate = 0;
       try (ServingService service = ServingService.start(common.with("online.store", "redis").with("online.redis.uri", redis.uri()))) {
         String base = "http://127.0.0.1:" + service.port();
-        awaitReady(http, base);
-        Map<String, Object> m = measure(http, base, key, "features", "redis", features, 1_000, seconds, warmup, latency, bars);
+        awaitReady(base);
+        Map<String, Object> m = measure(base, key, "features", "redis", features, 1_000, seconds, warmup, latency, bars);
         featureRead.put("http", p99(m));
         for (int rate : List.of(1_000, 5_000)) {
-          scoreP99.put(Integer.toString(rate), p99(measure(http, base, key, "score", "redis", score, rate, seconds, warmup, latency, bars)));
+          scoreP99.put(Integer.toString(rate), p99(measure(base, key, "score", "redis", score, rate, seconds, warmup, latency, bars)));
         }
         // The highest rate held: p99 <= 10 ms and every request answered 200.
         Map<String, Object> steps = new LinkedHashMap<>();
@@ -169,8 +165,7 @@ public final class ServingBenchmark {
         Thread.sleep(1_500);
         System.out.printf("overload: score at %,d/s with a quota of %,d/s...%n", over, Math.max(maxRate, ramp.get(0)));
         Map<String, Object> overload = load(i -> send(base, key, score.apply(i)), over, Math.max(10, seconds / 2), 5);
-        boolean stillReady = http.send(HttpRequest.newBuilder(URI.create(base + "/health/ready")).build(),
-            HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+        boolean stillReady = send(base, null, new Call("GET", "/health/ready", null)) == 200;
         overload.put("quota_per_second", Math.max(maxRate, ramp.get(0)));
         overload.put("ready_after", stillReady);
         boolean held = stillReady && ((Number) overload.get("failed")).longValue() == 0 && p99(overload) <= 1_000;
@@ -187,11 +182,11 @@ public final class ServingBenchmark {
       long heapBefore = usedHeap();
       try (ServingService service = ServingService.start(common.with("online.store", "topic"))) {
         String base = "http://127.0.0.1:" + service.port();
-        awaitReady(http, base);
+        awaitReady(base);
         System.gc();
         memory.put("embedded_heap", Math.round((usedHeap() - heapBefore) * (1e6 / cards)));
-        measure(http, base, key, "features", "embedded", features, 1_000, seconds, warmup, latency, bars);
-        measure(http, base, key, "score", "embedded", score, 1_000, seconds, warmup, latency, bars);
+        measure(base, key, "features", "embedded", features, 1_000, seconds, warmup, latency, bars);
+        measure(base, key, "score", "embedded", score, 1_000, seconds, warmup, latency, bars);
       }
 
       json.put("feature_read_p99_ms", featureRead);
@@ -225,13 +220,13 @@ public final class ServingBenchmark {
 
   /** One route at one rate on a running service, with the service's own latency shares; recorded in {@code latency} and {@code bars}. */
   @SuppressWarnings("unchecked")
-  static Map<String, Object> measure(HttpClient http, String base, String key, String route, String store, IntFunction<Call> calls,
+  static Map<String, Object> measure(String base, String key, String route, String store, IntFunction<Call> calls,
       int rate, int seconds, int warmup, Map<String, Object> latency, Map<String, Double> bars) throws Exception {
     String variant = route + "_" + store;
     System.out.printf("%s at %,d requests/s for %d s (+%d s warm-up)...%n", variant, rate, seconds, warmup);
-    Map<String, Double> serverBefore = serverBuckets(http, base, route);
+    Map<String, Double> serverBefore = serverBuckets(base, route);
     Map<String, Object> m = load(i -> send(base, key, calls.apply(i)), rate, seconds, warmup);
-    m.put("server_side", serverShares(serverBefore, serverBuckets(http, base, route)));
+    m.put("server_side", serverShares(serverBefore, serverBuckets(base, route)));
     System.out.println("  " + m);
     ((Map<String, Object>) latency.computeIfAbsent(variant, k -> new LinkedHashMap<String, Object>())).put(Integer.toString(rate), m);
     bars.put(bar(variant, rate), p99(m));
@@ -317,7 +312,7 @@ public final class ServingBenchmark {
   /**
    * Makes {@code rate} calls a second for warm-up plus {@code seconds} from a fixed set of client
    * threads (for HTTP, each on its own keep-alive connection, as wrk does; the JDK's
-   * HttpURLConnection, whose blocking calls cost the shared CPU less than HttpClient's
+   * HttpURLConnection, whose blocking calls cost the shared CPU less than the JDK HttpClient's
    * hand-offs): call i is due at i / rate, the next free thread makes it at or after that time,
    * and its latency runs from the due time, so queueing behind a slow call counts (no
    * coordinated omission) while the number of connections stays bounded. {@code call} returns
@@ -366,12 +361,22 @@ public final class ServingBenchmark {
     return m;
   }
 
-  /** The status, or -1 when the call failed; the body is read to its end so the connection is kept. */
+  /** A response: its status (-1 when the call failed) and body. */
+  record Answer(int status, String body) {}
+
+  /** The status, or -1 when the call failed. */
   static int send(String base, String key, Call call) {
+    return exchange(base, key, call).status();
+  }
+
+  /** One call on this thread's kept-alive connection; the body is read to its end so the connection is kept. */
+  static Answer exchange(String base, String key, Call call) {
     try {
       java.net.HttpURLConnection con = (java.net.HttpURLConnection) URI.create(base + call.path()).toURL().openConnection();
       con.setRequestMethod(call.method());
-      con.setRequestProperty("X-Api-Key", key);
+      if (key != null) {
+        con.setRequestProperty("X-Api-Key", key);
+      }
       if (call.body() != null) {
         con.setDoOutput(true);
         con.setRequestProperty("Content-Type", "application/json");
@@ -381,13 +386,10 @@ public final class ServingBenchmark {
       }
       int status = con.getResponseCode();
       try (var in = status < 400 ? con.getInputStream() : con.getErrorStream()) {
-        if (in != null) {
-          in.readAllBytes();
-        }
+        return new Answer(status, in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8));
       }
-      return status;
     } catch (java.io.IOException e) {
-      return -1;
+      return new Answer(-1, "");
     }
   }
 
@@ -409,8 +411,8 @@ public final class ServingBenchmark {
   }
 
   /** The service's own latency histogram of a route (cumulative counts by upper bound in seconds), from /metrics. */
-  static Map<String, Double> serverBuckets(HttpClient http, String base, String route) throws Exception {
-    String text = http.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+  static Map<String, Double> serverBuckets(String base, String route) {
+    String text = exchange(base, null, new Call("GET", "/metrics", null)).body();
     Map<String, Double> buckets = new LinkedHashMap<>();
     String prefix = "serving_request_duration_seconds_bucket{";
     for (String line : text.split("\n")) {
@@ -439,10 +441,9 @@ public final class ServingBenchmark {
     return shares;
   }
 
-  static void awaitReady(HttpClient http, String base) throws Exception {
+  static void awaitReady(String base) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-    while (http.send(HttpRequest.newBuilder(URI.create(base + "/health/ready")).build(), HttpResponse.BodyHandlers.discarding())
-        .statusCode() != 200) {
+    while (send(base, null, new Call("GET", "/health/ready", null)) != 200) {
       if (System.nanoTime() > deadline) {
         throw new IllegalStateException("the serving API was not ready within 120 s");
       }
