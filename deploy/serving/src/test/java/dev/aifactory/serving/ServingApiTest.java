@@ -134,6 +134,10 @@ class ServingApiTest {
     return JobConfig.load("serving-defaults.properties", args.toArray(String[]::new));
   }
 
+  /**
+   * Redis, the production store (the default, online.store=topic, the embedded store, is what
+   * theEmbeddedStoreServesTheOnlineTopicAndFollowsIt and SessionClusterEndToEndTest run).
+   */
   static JobConfig redisConfig(LocalRedis server) {
     return config("--online.store", "redis", "--online.redis.uri", server.uri());
   }
@@ -432,6 +436,7 @@ class ServingApiTest {
     String revoke = "revoke-key-2";
     Files.writeString(file, "tenants:\n  - {id: keeper, rate_per_second: 100, key_sha256: [" + Tenants.sha256(keep) + "]}\n"
         + "  - {id: leaver, rate_per_second: 100, key_sha256: [" + Tenants.sha256(revoke) + "]}\n");
+    // The file is checked every 200 ms instead of every 5 s, so the test need not wait; the check is the same.
     try (ServingService service = ServingService.start(redisConfig(redis).with("serving.tenants.file", file.toString())
         .with("serving.tenants.reload-interval", "200ms"))) {
       assertThat(score(service, revoke, payment("k-1", "c", 1)).statusCode()).isEqualTo(200);
@@ -453,6 +458,7 @@ class ServingApiTest {
 
   @Test
   void decisionsAreMeteredPerTenantForTheCostJob() throws Exception {
+    // Metered every 200 ms instead of every 10 s, so the test need not wait; the interval is the only difference.
     try (ServingService service = ServingService.start(redisConfig(redis).with("serving.usage.interval", "200ms"))) {
       for (int i = 0; i < 5; i++) {
         assertThat(score(service, METERED, payment("m-" + i, "card-metered", 10 + i)).statusCode()).isEqualTo(200);
