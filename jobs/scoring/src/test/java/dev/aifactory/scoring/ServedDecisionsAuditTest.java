@@ -95,6 +95,9 @@ class ServedDecisionsAuditTest {
           "--kafka.bootstrap.servers", kafka.bootstrapServers(),
           "--iceberg.catalog.warehouse", tmp.resolve("warehouse").toString(),
           "--features.starting-offsets", "earliest",
+          // Checkpoints (and so Iceberg commits) every second rather than 10 s, and heap state, as
+          // ScoringEndToEndTest: only how soon rows appear changes; RocksDB and the shipped interval
+          // run in the session cluster tests.
           "--flink.execution.checkpointing.interval", "1s",
           "--flink.state.backend.type", "hashmap");
       StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
