@@ -1,5 +1,6 @@
 package dev.aifactory.features.definition;
 
+import dev.aifactory.common.Sha256;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -8,10 +9,7 @@ import dev.aifactory.common.JobConfig;
 import dev.aifactory.common.YamlDefinitions;
 import dev.aifactory.schemas.SchemaCatalog;
 import java.io.IOException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -110,9 +108,8 @@ public final class FeatureViews {
         spec.contract(), spec.eventIdField(), spec.eventTimeField(), spec.filter(), spec.slide(), spec.ttl(),
         spec.allowedLateness(), spec.features());
     try {
-      byte[] json = CANONICAL.writeValueAsBytes(meaning);
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(json));
-    } catch (IOException | NoSuchAlgorithmException e) {
+      return Sha256.hex(CANONICAL.writeValueAsBytes(meaning));
+    } catch (IOException e) {
       throw new IllegalStateException(e);
     }
   }

@@ -1,9 +1,7 @@
 package dev.aifactory.ingest.model;
 
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import dev.aifactory.common.Sha256;
 import java.util.Arrays;
-import java.util.HexFormat;
 
 /**
  * A message kept out of silver, with why: {@code stage} is {@code decode} (it could not be read;
@@ -97,10 +95,6 @@ public class Quarantined {
   }
 
   private static String sha256(byte[] bytes) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JVM has SHA-256", e);
-    }
+    return Sha256.hex(bytes);
   }
 }
