@@ -1,5 +1,6 @@
 package dev.aifactory.common;
 
+import java.util.Map;
 import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Table;
@@ -15,6 +16,12 @@ public final class IcebergTables {
 
   /** Creates the namespace and the table if missing (losing a race to another creator is fine) and loads it. */
   public static Table createIfMissing(Catalog catalog, TableIdentifier id, Schema schema, PartitionSpec spec) {
+    return createIfMissing(catalog, id, schema, spec, Map.of());
+  }
+
+  /** {@link #createIfMissing}, with table properties set when this call creates it. */
+  public static Table createIfMissing(Catalog catalog, TableIdentifier id, Schema schema, PartitionSpec spec,
+      Map<String, String> properties) {
     if (catalog instanceof SupportsNamespaces namespaces && id.hasNamespace() && !namespaces.namespaceExists(id.namespace())) {
       try {
         namespaces.createNamespace(id.namespace());
@@ -24,7 +31,7 @@ public final class IcebergTables {
     }
     if (!catalog.tableExists(id)) {
       try {
-        catalog.createTable(id, schema, spec);
+        catalog.buildTable(id, schema).withPartitionSpec(spec).withProperties(properties).create();
       } catch (AlreadyExistsException raced) {
         // created by another process meanwhile
       }

@@ -21,6 +21,7 @@ import dev.aifactory.features.sink.OnlineSchema;
 import dev.aifactory.features.source.FeatureInputs;
 import dev.aifactory.features.online.OnlineCodec;
 import dev.aifactory.features.online.OnlineKey;
+import dev.aifactory.common.Sha256;
 import dev.aifactory.features.online.RedisOnlineStore;
 import dev.aifactory.features.online.RedisSettings;
 import dev.aifactory.localstack.LocalKafka;
@@ -53,6 +54,7 @@ import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.data.IcebergGenerics;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.flink.CatalogLoader;
@@ -195,7 +197,88 @@ class FeaturesEndToEndTest {
       checkOnlineTopic(online, streamed, view);
       checkConsistency(online, IcebergCatalogs.local(streamingWarehouse).loadCatalog(), view);
       checkRedisStore(redis, streamed, view);
+      checkLatestTable(IcebergCatalogs.local(streamingWarehouse).loadCatalog(), view);
+      assertThat(rows(out.loadCatalog(), FeatureTables.latest(view))).as("a backfill's rows are not the newest: not upserted")
+          .isEmpty();
     }
+  }
+
+  /**
+   * The latest table, read as SQL reads it (equality deletes applied), after every checkpoint
+   * that committed to it: exactly one row per live card, the card's newest row in the history
+   * table as that checkpoint committed it, with the card's SHA-256 as entity_ref; none for an
+   * expired card. At the end of this bounded run every card has expired (its TTL passed once the
+   * input ended), so the table ends empty, as the online topic ends with tombstones.
+   */
+  static void checkLatestTable(Catalog catalog, FeatureView view) throws Exception {
+    Table latest = catalog.loadTable(FeatureTables.latest(view));
+    Table history = catalog.loadTable(FeatureTables.history(view));
+    Map<Long, Long> historyAt = snapshotsByCheckpoint(history);
+    int compared = 0;
+    for (var checkpoint : snapshotsByCheckpoint(latest).entrySet()) {
+      Long historySnapshot = historyAt.get(checkpoint.getKey());
+      if (historySnapshot == null) {
+        continue;
+      }
+      compare(read(latest, checkpoint.getValue()), read(history, historySnapshot), view);
+      compared++;
+    }
+    // How many checkpoints complete while this short run is live varies; LatestTableSinkTest
+    // covers live rows over many commits.
+    assertThat(compared).as("checkpoints compared").isPositive();
+    assertThat(compare(read(latest, null), read(history, null), view)).as("every card expired at the end").isZero();
+  }
+
+  /** Checks the latest rows against the newest history row per card; returns the live cards. */
+  private static int compare(List<Record> latestRows, List<Record> history, FeatureView view) {
+    Map<String, Record> latest = new HashMap<>();
+    for (Record r : latestRows) {
+      assertThat(latest.put((String) r.getField("entity"), r)).as("one row per card: %s", r.getField("entity")).isNull();
+    }
+    Map<String, List<Record>> byEntity = history.stream().collect(Collectors.groupingBy(r -> (String) r.getField("entity")));
+    int live = 0;
+    for (var e : byEntity.entrySet()) {
+      Record newest = e.getValue().stream().max(Comparator.comparing((Record r) -> (OffsetDateTime) r.getField("valid_from"))
+          .thenComparing(r -> (OffsetDateTime) r.getField("emitted_at"))).orElseThrow();
+      Record row = latest.get(e.getKey());
+      if (Boolean.TRUE.equals(newest.getField("tombstone"))) {
+        assertThat(row).as("card %s expired", e.getKey()).isNull();
+        continue;
+      }
+      live++;
+      assertThat(row).as("latest row of %s", e.getKey()).isNotNull();
+      assertThat(row.getField("valid_from")).as(e.getKey()).isEqualTo(newest.getField("valid_from"));
+      assertThat(row.getField("emitted_at")).as(e.getKey()).isEqualTo(newest.getField("emitted_at"));
+      assertThat(row.getField("entity_ref")).isEqualTo(Sha256.hex(e.getKey()));
+      assertThat(vector(row, view)).as(e.getKey()).containsExactly(vector(newest, view));
+    }
+    assertThat(latest).hasSize(live);
+    return live;
+  }
+
+  /** The snapshots the Flink sink committed, by checkpoint (compactions carry none). */
+  private static Map<Long, Long> snapshotsByCheckpoint(Table table) {
+    Map<Long, Long> byCheckpoint = new HashMap<>();
+    for (Snapshot s : table.snapshots()) {
+      String checkpoint = s.summary().get("flink.max-committed-checkpoint-id");
+      if (checkpoint != null) {
+        byCheckpoint.put(Long.parseLong(checkpoint), s.snapshotId());
+      }
+    }
+    return byCheckpoint;
+  }
+
+  /** A table's rows as of a snapshot (null: the current one), row-level deletes applied. */
+  private static List<Record> read(Table table, Long snapshot) throws Exception {
+    var scan = IcebergGenerics.read(table);
+    if (snapshot != null) {
+      scan = scan.useSnapshot(snapshot);
+    }
+    List<Record> rows = new ArrayList<>();
+    try (CloseableIterable<Record> it = scan.build()) {
+      it.forEach(rows::add);
+    }
+    return rows;
   }
 
   /** Per card, Redis holds the card's newest history row, nothing once its newest row is a tombstone. */
@@ -347,8 +430,13 @@ class FeaturesEndToEndTest {
   }
 
   static List<Record> history(Catalog catalog, FeatureView view) throws Exception {
+    return rows(catalog, FeatureTables.history(view));
+  }
+
+  /** Every row of a table, row-level deletes applied. */
+  static List<Record> rows(Catalog catalog, TableIdentifier id) throws Exception {
     List<Record> rows = new ArrayList<>();
-    try (CloseableIterable<Record> it = IcebergGenerics.read(catalog.loadTable(FeatureTables.history(view))).build()) {
+    try (CloseableIterable<Record> it = IcebergGenerics.read(catalog.loadTable(id)).build()) {
       it.forEach(rows::add);
     }
     return rows;

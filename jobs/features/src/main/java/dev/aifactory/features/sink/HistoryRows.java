@@ -1,5 +1,6 @@
 package dev.aifactory.features.sink;
 
+import dev.aifactory.common.Sha256;
 import dev.aifactory.features.definition.FeatureView;
 import dev.aifactory.features.model.FeatureRow;
 import java.util.List;
@@ -12,7 +13,8 @@ import org.apache.iceberg.Schema;
 import org.apache.iceberg.types.Types;
 
 /**
- * Feature rows as rows of the history table, in the table's column order, matched by name: a
+ * Feature rows as rows of the history table (or the latest table, which has the same columns but
+ * {@code tombstone}, plus {@code entity_ref}), in the table's column order, matched by name: a
  * table written by an earlier release has its newer columns at the end. The table may hold
  * columns of other view versions; those are null in this view's rows.
  */
@@ -55,6 +57,7 @@ final class HistoryRows implements MapFunction<FeatureRow, RowData> {
   private Object fixed(FeatureRow r, String column) {
     return switch (column) {
       case "entity" -> StringData.fromString(r.entity);
+      case "entity_ref" -> StringData.fromString(Sha256.hex(r.entity));
       case "feature_view" -> StringData.fromString(view.name());
       case "feature_view_version" -> view.version();
       case "valid_from" -> TimestampData.fromEpochMillis(r.validFrom);

@@ -21,9 +21,10 @@ import org.apache.iceberg.flink.sink.IcebergSink;
 
 /**
  * Production sinks: the history and late tables in Iceberg (fixed schemas known when the job
- * starts, so the plain Iceberg sink, committed on checkpoints, exactly once) and the online
- * topic on Kafka, and the Redis online store when configured. {@code onlineTopic} null leaves
- * both out (backfills).
+ * starts, so the plain Iceberg sink, committed on checkpoints, exactly once); the online topic
+ * on Kafka, the latest table in Iceberg, and the Redis online store when configured.
+ * {@code onlineTopic} null leaves the online stores out (backfills: their rows are not the
+ * newest).
  */
 public final class IcebergKafkaFeatureSinks implements FeatureSinks {
 
@@ -65,6 +66,7 @@ public final class IcebergKafkaFeatureSinks implements FeatureSinks {
     if (redis != null) {
       rows.sinkTo(new RedisOnlineSink(view, redis)).uid("online-redis-" + view.id()).name("online store (Redis)");
     }
+    LatestTableSink.write(rows, view, catalog);
   }
 
   @Override
