@@ -5,13 +5,22 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.function.Predicate;
 import org.apache.iceberg.DataFile;
+import org.apache.iceberg.DeleteFile;
 import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.OverwriteFiles;
+import org.apache.iceberg.PartitionKey;
+import org.apache.iceberg.RewriteFiles;
 import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.StructLike;
 import org.apache.iceberg.Table;
+import org.apache.iceberg.data.IcebergGenerics;
+import org.apache.iceberg.data.InternalRecordWrapper;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.data.parquet.GenericParquetReaders;
 import org.apache.iceberg.expressions.Expression;
@@ -19,6 +28,7 @@ import org.apache.iceberg.expressions.Expressions;
 import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.parquet.Parquet;
 import org.apache.iceberg.types.Types;
+import org.apache.iceberg.util.StructLikeMap;
 
 /**
  * Removes one subject's rows from one Iceberg table, for good: every data file that holds one is
@@ -40,6 +50,9 @@ final class TableErasure {
     Snapshot base = table.currentSnapshot();
     if (base == null) {
       return new Erasure.TableResult(table.name(), 0, 0, 0);
+    }
+    if (Long.parseLong(base.summary().getOrDefault("total-delete-files", "0")) > 0) {
+      return rewriteLiveRows(table, base, matches);
     }
     List<DataFile> removed = new ArrayList<>();
     List<DataFile> added = new ArrayList<>();
@@ -76,6 +89,57 @@ final class TableErasure {
     removed.forEach(commit::deleteFile);
     added.forEach(commit::addFile);
     commit.commit();
+    return expireBefore(table, rows, removed.stream().map(DataFile::location).toList());
+  }
+
+  /**
+   * Replaces every file of a merge-on-read table by its live rows without the subject's. New
+   * files keep the base's data sequence number, so an equality delete a job commits meanwhile
+   * still applies to them (and a conflicting one fails the commit).
+   */
+  private static Erasure.TableResult rewriteLiveRows(Table table, Snapshot base, Predicate<Record> matches) {
+    long rows = 0;
+    Map<StructLike, List<Record>> kept = StructLikeMap.create(table.spec().partitionType());
+    PartitionKey partition = new PartitionKey(table.spec(), table.schema());
+    InternalRecordWrapper wrapper = new InternalRecordWrapper(table.schema().asStruct());
+    try (CloseableIterable<Record> live = IcebergGenerics.read(table).useSnapshot(base.snapshotId()).build()) {
+      for (Record r : live) {
+        if (matches.test(r)) {
+          rows++;
+        } else {
+          partition.partition(wrapper.wrap(r));
+          kept.computeIfAbsent(partition.copy(), k -> new ArrayList<>()).add(r.copy());
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    Set<DataFile> data = new LinkedHashSet<>();
+    Set<DeleteFile> deletes = new LinkedHashSet<>();
+    try (CloseableIterable<FileScanTask> tasks = table.newScan().useSnapshot(base.snapshotId()).planFiles()) {
+      for (FileScanTask task : tasks) {
+        data.add(task.file());
+        deletes.addAll(task.deletes());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    RewriteFiles rewrite = table.newRewrite().validateFromSnapshot(base.snapshotId()).dataSequenceNumber(base.sequenceNumber());
+    data.forEach(rewrite::deleteFile);
+    deletes.forEach(rewrite::deleteFile);
+    kept.values().forEach(records -> rewrite.addFile(IcebergAppends.write(table, records)));
+    rewrite.commit();
+    List<String> removed = new ArrayList<>();
+    data.forEach(f -> removed.add(f.location()));
+    deletes.forEach(f -> removed.add(f.location()));
+    return expireBefore(table, rows, removed);
+  }
+
+  /**
+   * Expires every snapshot before the erasing commit (the table's current one) and deletes the
+   * files it removed, so no time-travel read and no file on disk still holds the subject.
+   */
+  private static Erasure.TableResult expireBefore(Table table, long rows, List<String> removed) {
     Snapshot erasing = table.currentSnapshot(); // this table object's state is our commit's
     int before = sizeOf(table.snapshots());
     // History still points at the removed files: expire it. Iceberg's incremental cleanup keeps
@@ -89,7 +153,7 @@ final class TableErasure {
         throw new IllegalStateException(table.name() + " kept snapshot " + s.snapshotId() + " from before the erasure");
       }
     }
-    removed.forEach(f -> table.io().deleteFile(f.location()));
+    removed.forEach(table.io()::deleteFile);
     return new Erasure.TableResult(table.name(), rows, removed.size(), before - sizeOf(table.snapshots()));
   }
 

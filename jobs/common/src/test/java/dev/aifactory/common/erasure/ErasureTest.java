@@ -15,15 +15,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.apache.iceberg.DeleteFile;
+import org.apache.iceberg.FileFormat;
 import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.data.GenericAppenderFactory;
 import org.apache.iceberg.data.GenericRecord;
 import org.apache.iceberg.data.IcebergGenerics;
 import org.apache.iceberg.data.Record;
+import org.apache.iceberg.deletes.EqualityDeleteWriter;
+import org.apache.iceberg.encryption.EncryptedFiles;
 import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.types.Types;
 import org.junit.jupiter.api.Test;
@@ -53,6 +58,10 @@ class ErasureTest {
   private static final Schema QUARANTINE = new Schema(
       Types.NestedField.required(1, "reason", Types.StringType.get()),
       Types.NestedField.optional(2, "payload", Types.BinaryType.get()));
+  /** An upsert table (the features job's latest table): format v2, keyed by entity. */
+  private static final Schema LATEST = new Schema(List.of(
+      Types.NestedField.required(1, "entity", Types.StringType.get()),
+      Types.NestedField.required(2, "valid_from", Types.TimestampType.withZone())), Set.of(1));
   private static final Schema OTHER = new Schema(Types.NestedField.required(1, "model_name", Types.StringType.get()));
 
   @Test
@@ -64,6 +73,15 @@ class ErasureTest {
     Table predictions = catalog.createTable(TableIdentifier.of("gold", "predictions"), PREDICTIONS);
     Table quarantine = catalog.createTable(TableIdentifier.of("ingest", "quarantine"), QUARANTINE);
     Table registry = catalog.createTable(TableIdentifier.of("models", "registry"), OTHER);
+    Table latest = catalog.buildTable(TableIdentifier.of("gold", "features_card_id_latest"), LATEST)
+        .withProperty("format-version", "2").create();
+    // Upserts as the Iceberg sink writes them: the card's row replaced (an equality delete of its
+    // key and the new row in one commit), another card expired (a delete of its key alone).
+    IcebergAppends.append(latest, List.of(row(LATEST, TOKENS.get(0), time(1)), row(LATEST, "t.k2.other", time(1)),
+        row(LATEST, "t.k2.expired", time(1))));
+    DeleteFile keysDeleted = equalityDeletes(latest, TOKENS.get(0), "t.k2.expired");
+    latest.newRowDelta().addDeletes(keysDeleted).addRows(IcebergAppends.write(latest, List.of(row(LATEST, TOKENS.get(0), time(2)))))
+        .commit();
     for (int day = 1; day <= 3; day++) {
       // Two commits a day, the card in some of each: several files, partitions and snapshots hold it.
       for (int commit = 0; commit < 2; commit++) {
@@ -88,7 +106,7 @@ class ErasureTest {
 
     Erasure.Report report = Erasure.eraseEverywhere(catalog, REQUEST);
 
-    List<Table> all = List.of(bronze, silver, gold, predictions, quarantine, registry);
+    List<Table> all = List.of(bronze, silver, gold, predictions, quarantine, registry, latest);
     for (Table t : all) {
       t.refresh();
       for (Snapshot s : t.snapshots()) {
@@ -97,7 +115,7 @@ class ErasureTest {
         }
       }
     }
-    assertThat(report.rowsRemoved()).isEqualTo(2 * 3 * 2 * 3 + 3 + 3 + 3); // bronze+silver, gold, predictions, quarantine
+    assertThat(report.rowsRemoved()).isEqualTo(2 * 3 * 2 * 3 + 3 + 3 + 3 + 1); // bronze+silver, gold, predictions, quarantine, latest
     assertThat(report.tables()).extracting(Erasure.TableResult::table).doesNotContain(registry.name());
     // Everyone else is still there.
     assertThat(read(bronze, bronze.currentSnapshot().snapshotId())).hasSize(3 * 2 * 17);
@@ -105,6 +123,9 @@ class ErasureTest {
     assertThat(read(gold, gold.currentSnapshot().snapshotId())).hasSize(3);
     assertThat(read(quarantine, quarantine.currentSnapshot().snapshotId())).hasSize(3);
     assertThat(read(registry, registry.currentSnapshot().snapshotId())).hasSize(3);
+    assertThat(read(latest, latest.currentSnapshot().snapshotId())).extracting(r -> r.getField("entity")).containsExactly("t.k2.other");
+    // The delete file held the card's token as a key: it is gone too.
+    assertThat(Path.of(java.net.URI.create(keysDeleted.location()))).doesNotExist();
     // The files that held the card are deleted, not just unreferenced.
     Set<String> filesAfter = dataFiles(warehouse);
     assertThat(filesBefore).anyMatch(f -> !filesAfter.contains(f));
@@ -115,6 +136,20 @@ class ErasureTest {
     }
     // Erasing again finds nothing.
     assertThat(Erasure.eraseEverywhere(catalog, REQUEST).rowsRemoved()).isZero();
+  }
+
+  private static DeleteFile equalityDeletes(Table table, String... keys) throws Exception {
+    Schema keySchema = table.schema().select("entity");
+    EqualityDeleteWriter<Record> writer = new GenericAppenderFactory(table.schema(), table.spec(),
+        new int[] {table.schema().findField("entity").fieldId()}, keySchema, null)
+        .newEqDeleteWriter(EncryptedFiles.plainAsEncryptedOutput(table.io().newOutputFile(
+            table.locationProvider().newDataLocation("deletes-" + System.nanoTime() + ".parquet"))), FileFormat.PARQUET, null);
+    try (writer) {
+      for (String key : keys) {
+        writer.write(row(keySchema, key));
+      }
+    }
+    return writer.toDeleteFile();
   }
 
   private static boolean mentions(Record r) {
