@@ -36,13 +36,19 @@ WHERE revision = 1;
 --   SELECT * FROM factory.features.card_features_validity
 --   WHERE valid_from <= TIMESTAMP '2026-01-01 12:00:00'
 --     AND (valid_to IS NULL OR valid_to > TIMESTAMP '2026-01-01 12:00:00');
--- The latest vector per card, without cards whose features expired (tombstone):
+
+-- The latest vector per card and view version, without cards whose features expired. It reads
+-- gold.features_card_id_latest, which the features job upserts as it writes the history (one
+-- row per card and version, committed on checkpoints, compacted): a small table, where the
+-- history view above ranks every row ever written. card_ref is stored in it, so a filter on one
+-- card reaches the Iceberg scan:
+--   SELECT * FROM factory.features.card_features_latest WHERE card_ref = SHA2('<card token>', 256);
 DROP VIEW IF EXISTS factory.features.card_features_latest;
 CREATE VIEW factory.features.card_features_latest
-COMMENT 'The current feature vector of each card (expired cards left out), card token masked'
+COMMENT 'The current feature vector of each card and view version (expired cards left out), card token masked'
 AS SELECT
-  card_ref, valid_from, emitted_at,
+  entity_ref AS card_ref, feature_view_version, valid_from, emitted_at,
   tx_count_10m, tx_count_1h, amount_sum_1h, amount_avg_24h, amount_max_24h, amount_min_24h,
   merchants_24h, countries_7d, last_amount, seconds_since_last
-FROM factory.features.card_features_validity
-WHERE valid_to IS NULL AND NOT tombstone;
+FROM iceberg.gold.features_card_id_latest
+WHERE feature_view = 'card_activity';

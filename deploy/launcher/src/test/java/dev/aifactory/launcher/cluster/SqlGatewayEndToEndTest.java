@@ -94,6 +94,33 @@ class SqlGatewayEndToEndTest {
     }
   }
 
+  /**
+   * One card's latest vector through JDBC, by the filter the view's comment gives: the answer is
+   * that card's row alone, and the plan shows the filter pushed into the Iceberg scan of the
+   * latest table (a scan of the files whose entity_ref range holds it, not of every row).
+   */
+  @Test
+  void oneCardsLatestVectorIsAFilteredScanOfTheLatestTable() throws Exception {
+    String card = cards.get(4);
+    String query = "SELECT card_ref, tx_count_1h FROM factory.features.card_features_latest WHERE card_ref = SHA2('" + card + "', 256)";
+    try (Connection jdbc = DriverManager.getConnection(jdbcUrl()); Statement st = jdbc.createStatement()) {
+      try (ResultSet rs = st.executeQuery(query)) {
+        assertThat(rs.next()).isTrue();
+        assertThat(rs.getString(1)).isEqualTo(sha256(card));
+        assertThat(rs.getLong(2)).isEqualTo(txCount(4, VECTORS - 1, true));
+        assertThat(rs.next()).isFalse();
+      }
+      StringBuilder plan = new StringBuilder();
+      st.execute("EXPLAIN " + query); // not a query to the driver, as SHOW
+      try (ResultSet rs = st.getResultSet()) {
+        while (rs.next()) {
+          plan.append(rs.getString(1));
+        }
+      }
+      assertThat(plan.toString()).contains("features_card_id_latest").containsPattern("filter=\\[.*entity_ref");
+    }
+  }
+
   @Test
   void featuresAsOfATimestampThroughJdbc() throws Exception {
     Instant asOf = T0.plus(EVERY.multipliedBy(2)).plusSeconds(90); // between vectors 2 and 3
@@ -196,7 +223,7 @@ class SqlGatewayEndToEndTest {
    * Per card, one vector every 5 minutes; vector 2 of every card is emitted twice (a late event
    * revised it), and the last vector of every third card is a tombstone (the card expired).
    */
-  private static void writeHistory(Catalog catalog) {
+  private static void writeHistory(Catalog catalog) throws Exception {
     FeatureView view = FeatureViews.load("card_activity");
     FeatureTables.ensureExist(catalog, view);
     Table table = catalog.loadTable(FeatureTables.history(view));
@@ -211,6 +238,24 @@ class SqlGatewayEndToEndTest {
       }
     }
     IcebergAppends.append(table, rows);
+    // The latest table as the features job leaves it after that history: each live card's newest
+    // vector, none for the expired (LatestTableSinkTest covers the job's upserts into it).
+    Table latest = catalog.loadTable(FeatureTables.latest(view));
+    List<Record> newest = new ArrayList<>();
+    for (int c = 0; c < CARDS; c++) {
+      if (!tombstoned(c)) {
+        Record full = vector(table, c, VECTORS - 1, false);
+        Record r = GenericRecord.create(latest.schema());
+        for (var column : latest.schema().columns()) {
+          if (!column.name().equals("entity_ref")) {
+            r.setField(column.name(), full.getField(column.name()));
+          }
+        }
+        r.setField("entity_ref", sha256(cards.get(c)));
+        newest.add(r);
+      }
+    }
+    IcebergAppends.append(latest, newest);
   }
 
   private static Record vector(Table table, int card, int v, boolean revision) {
