@@ -11,7 +11,7 @@ import java.util.stream.Collectors;
  *
  * <ul>
  *   <li>{@link #latestView}: each entity's newest row, expired entities left out — what the
- *       online topic serves, for SQL Gateway users;
+ *       online store serves, for SQL Gateway users — from the latest table the job upserts;
  *   <li>{@link #asOf}: each entity's row valid at an instant, optionally as it had been emitted
  *       by a second instant — a point-in-time read.
  * </ul>
@@ -26,9 +26,12 @@ public final class FeatureViewSql {
     return "features_" + view.name() + "_v" + view.version() + "_latest";
   }
 
-  /** {@code CREATE VIEW} of every live entity's newest feature values. */
+  /** {@code CREATE VIEW} of every live entity's newest feature values: a filtered read of the latest table. */
   public static String latestView(FeatureView view, String catalog) {
-    return "CREATE VIEW IF NOT EXISTS " + q(latestViewName(view)) + " AS\n" + newest(view, catalog, null, null);
+    return "CREATE VIEW IF NOT EXISTS " + q(latestViewName(view)) + " AS\n"
+        + "SELECT entity AS " + q(view.entity()) + ", valid_from, emitted_at, " + features(view) + "\n"
+        + "FROM " + q(catalog) + ".`gold`." + q(FeatureTables.latest(view).name()) + "\n"
+        + "WHERE " + ofThisVersion(view);
   }
 
   /** Each entity's features valid at {@code validAt}; with {@code emittedBy}, only rows emitted by then. */
@@ -37,21 +40,28 @@ public final class FeatureViewSql {
   }
 
   private static String newest(FeatureView view, String catalog, Instant validAt, Instant emittedBy) {
-    String features = view.features().stream().map(f -> q(f.name())).collect(Collectors.joining(", "));
     String table = q(catalog) + ".`gold`." + q(FeatureTables.history(view).name());
-    StringBuilder where = new StringBuilder("feature_view = '" + view.name() + "' AND feature_view_version = " + view.version());
+    StringBuilder where = new StringBuilder(ofThisVersion(view));
     if (validAt != null) {
       where.append(" AND valid_from <= TO_TIMESTAMP_LTZ(").append(validAt.toEpochMilli()).append(", 3)");
     }
     if (emittedBy != null) {
       where.append(" AND emitted_at <= TO_TIMESTAMP_LTZ(").append(emittedBy.toEpochMilli()).append(", 3)");
     }
-    return "SELECT entity AS " + q(view.entity()) + ", valid_from, emitted_at, " + features + "\n"
+    return "SELECT entity AS " + q(view.entity()) + ", valid_from, emitted_at, " + features(view) + "\n"
         + "FROM (\n"
         + "  SELECT *, ROW_NUMBER() OVER (PARTITION BY entity ORDER BY valid_from DESC, emitted_at DESC) AS rn\n"
         + "  FROM " + table + "\n"
         + "  WHERE " + where + ")\n"
         + "WHERE rn = 1 AND NOT tombstone";
+  }
+
+  private static String features(FeatureView view) {
+    return view.features().stream().map(f -> q(f.name())).collect(Collectors.joining(", "));
+  }
+
+  private static String ofThisVersion(FeatureView view) {
+    return "feature_view = '" + view.name() + "' AND feature_view_version = " + view.version();
   }
 
   private static String q(String identifier) {

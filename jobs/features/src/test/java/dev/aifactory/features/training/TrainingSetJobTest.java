@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.aifactory.common.IcebergAppends;
+import dev.aifactory.common.Sha256;
 import dev.aifactory.common.IcebergCatalogs;
 import dev.aifactory.common.JobConfig;
 import dev.aifactory.features.TestViews;
@@ -81,6 +82,12 @@ class TrainingSetJobTest {
         eventRow(history.schema(), "c1", 200, 201, "twin-a", 5),
         eventRow(history.schema(), "c1", 200, 202, "twin-b", 6),
         historyRow(history.schema(), "c3", 120, 125, false, 7)));
+    // The latest table as the job leaves it after that history: c3's newest row (c1 expired),
+    // and c3's row of another version of the view, which the generated SQL must not read.
+    Table latest = catalog.loadTable(FeatureTables.latest(VIEW));
+    Record otherVersion = latestRow(latest.schema(), "c3", 130, 99);
+    otherVersion.setField("feature_view_version", VIEW.version() + 1);
+    IcebergAppends.append(latest, List.of(latestRow(latest.schema(), "c3", 120, 7), otherVersion));
 
     Schema events = new Schema(
         Types.NestedField.required(1, "event_id", Types.StringType.get()),
@@ -192,6 +199,18 @@ class TrainingSetJobTest {
     r.setField("emitted_at", at(emittedAt));
     r.setField("tombstone", tombstone);
     r.setField("count_2m", tombstone ? null : count);
+    return r;
+  }
+
+  static Record latestRow(Schema schema, String entity, long validFrom, long count) {
+    Record r = GenericRecord.create(schema);
+    r.setField("entity", entity);
+    r.setField("entity_ref", Sha256.hex(entity));
+    r.setField("feature_view", VIEW.name());
+    r.setField("feature_view_version", VIEW.version());
+    r.setField("valid_from", at(validFrom));
+    r.setField("emitted_at", at(validFrom + 5));
+    r.setField("count_2m", count);
     return r;
   }
 
