@@ -43,9 +43,15 @@ public sealed interface Protection {
     throw new IllegalArgumentException("unknown protection '" + spec + "'; known: tokenize, round:N, ip-prefix:A/B");
   }
 
+  /**
+   * A value that already is a token of this keyring (a label a reviewer gave a payment known
+   * only by its card's token) is kept: tokenizing it again would make a token no other record
+   * of the card has.
+   */
   record Tokenize() implements Protection {
     public Object apply(Object value, Tokenizer tokens) {
-      return tokens.token(value.toString());
+      String s = value.toString();
+      return tokens.issuedByThisKeyring(s) ? s : tokens.token(s);
     }
 
     public String spec() {

@@ -56,6 +56,26 @@ public final class Tokenizer {
     return value != null && value.startsWith(PREFIX) && value.indexOf('.', PREFIX.length()) > 0;
   }
 
+  /**
+   * Whether {@code value} is a token of one of this keyring's keys: the shape, a known key id,
+   * and the length a token has. A raw value (a card number) never is.
+   */
+  public boolean issuedByThisKeyring(String value) {
+    if (!isToken(value)) {
+      return false;
+    }
+    String keyId = keyIdOf(value);
+    boolean known = false;
+    for (String id : keyring.ids()) {
+      known |= id.equals(keyId);
+    }
+    if (!known) {
+      return false;
+    }
+    String mac = value.substring(value.indexOf('.', PREFIX.length()) + 1);
+    return mac.length() == (TOKEN_BYTES * 4 + 2) / 3 && mac.chars().allMatch(c -> Character.isLetterOrDigit(c) || c == '-' || c == '_');
+  }
+
   /** The id of the key that made {@code token}. */
   public static String keyIdOf(String token) {
     if (!isToken(token)) {

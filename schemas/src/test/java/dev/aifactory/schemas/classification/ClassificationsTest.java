@@ -54,6 +54,16 @@ class ClassificationsTest {
     assertThat(r.get("merchant_id")).isNull();
   }
 
+  /** A reviewer's label knows the card only by its token: tokenizing it again would orphan it. */
+  @Test
+  void aTokenOfTheKeyringIsKeptAndARawValueIsTokenized(@TempDir Path dir) {
+    Tokenizer tokens = new Tokenizer(Keyring.create(dir.resolve("keyring")));
+    Protection tokenize = Protection.parse("tokenize");
+    String token = tokens.token("4111111111111111");
+    assertThat(tokenize.apply("4111111111111111", tokens)).isEqualTo(token);
+    assertThat(tokenize.apply(token, tokens)).isEqualTo(token);
+  }
+
   @Test
   void addressesAreCutToTheirPrefixAndAnythingElseIsDropped() {
     Protection ip = Protection.parse("ip-prefix:24/48");

@@ -14,6 +14,16 @@ import org.junit.jupiter.api.io.TempDir;
 class TokenizerTest {
 
   @Test
+  void aTokenOfThisKeyringIsRecognizedAndARawValueOrAnotherKeysTokenIsNot(@TempDir Path dir) {
+    Tokenizer tokens = new Tokenizer(Keyring.create(dir.resolve("keyring")));
+    String token = tokens.token("4111111111111111");
+    assertThat(tokens.issuedByThisKeyring(token)).isTrue();
+    assertThat(tokens.issuedByThisKeyring("4111111111111111")).isFalse();
+    assertThat(tokens.issuedByThisKeyring("t.nokey." + token.substring(token.lastIndexOf('.') + 1))).isFalse();
+    assertThat(tokens.issuedByThisKeyring(token + "x")).as("not a token's length").isFalse();
+  }
+
+  @Test
   void theSameValueGivesTheSameTokenInEveryProcessThatReadsTheKeyring(@TempDir Path dir) {
     Path file = dir.resolve("tokens.keyring");
     Keyring.create(file);
