@@ -84,6 +84,34 @@ public final class BatchScorer implements AutoCloseable {
     }
   }
 
+  /**
+   * Each feature's contribution to this vector's score ({@link Contributions}), through the same
+   * session: one call over the vector, the vector with each feature in turn missing (NaN), and
+   * the vector with all missing. Thread-safe like {@link #scoreOne}.
+   */
+  public Contributions explain(double[] features) throws OrtException {
+    int rows = width + 2;
+    float[] batch = new float[rows * width];
+    for (int r = 0; r < rows; r++) {
+      for (int i = 0; i < width; i++) {
+        boolean missing = r == width + 1 || r == i + 1;
+        batch[r * width + i] = missing ? Float.NaN : (float) features[i];
+      }
+    }
+    float[] scores = new float[rows];
+    try (OnnxTensor tensor = OnnxTensor.createTensor(lease.environment(), FloatBuffer.wrap(batch), new long[] {rows, width});
+        OrtSession.Result result = lease.session().run(Map.of(inputName, tensor))) {
+      OnnxValue value = result.get(outputName).orElseThrow(() -> new OrtException("no output " + outputName));
+      ((OnnxTensor) value).getFloatBuffer().get(scores, 0, rows);
+    }
+    double full = Contributions.logit(scores[0]);
+    double[] perFeature = new double[width];
+    for (int i = 0; i < width; i++) {
+      perFeature[i] = full - Contributions.logit(scores[i + 1]);
+    }
+    return new Contributions(Contributions.logit(scores[width + 1]), perFeature);
+  }
+
   public int maxRows() {
     return maxRows;
   }

@@ -35,6 +35,13 @@ public class Prediction {
   public String tenant;
   /** Why the serving API's declared fallback decided instead of the model; else null (score NaN, model version -1). */
   public String fallbackReason;
+  /**
+   * REVIEW decisions only (else null): each feature's contribution to the score's logit, in the
+   * features' order, and the logit with every feature missing ({@code Contributions}): the
+   * evidence a reviewer sees.
+   */
+  public double[] contributions;
+  public double baselineLogit = Double.NaN;
 
   public Prediction() {}
 }

@@ -4,6 +4,7 @@ import dev.aifactory.models.ModelSignature;
 import dev.aifactory.models.ModelStage;
 import dev.aifactory.models.ModelVersion;
 import dev.aifactory.models.runtime.BatchScorer;
+import dev.aifactory.models.runtime.Contributions;
 import dev.aifactory.models.runtime.SharedSessions;
 import dev.aifactory.scoring.model.BatchUsage;
 import dev.aifactory.scoring.model.Decision;
@@ -250,6 +251,12 @@ public final class MicroBatchScoringOperator extends AbstractStreamOperator<Pred
       p.features = r.features;
       p.score = scores[i];
       p.decision = Decision.of(p.score, settings.reviewAt(), settings.declineAt());
+      if (p.decision == Decision.REVIEW) {
+        // The evidence for the people who review it: one more call, for the rare REVIEW only.
+        Contributions why = champion.explain(r.features);
+        p.contributions = why.perFeature();
+        p.baselineLogit = why.baselineLogit();
+      }
       p.modelName = model.name();
       p.modelVersion = model.version();
       p.modelSha256 = model.sha256();

@@ -10,7 +10,9 @@ import dev.aifactory.models.ModelSignature;
 import dev.aifactory.models.ModelStage;
 import dev.aifactory.models.ModelVersion;
 import dev.aifactory.models.runtime.ExecutionProvider;
+import dev.aifactory.models.runtime.Contributions;
 import dev.aifactory.models.runtime.SharedSessions;
+import dev.aifactory.training.model.LogisticModel;
 import dev.aifactory.scoring.CapturedLog;
 import dev.aifactory.scoring.ScoringTopology;
 import dev.aifactory.scoring.TestModels;
@@ -82,7 +84,33 @@ class MicroBatchScoringOperatorTest {
         assertThat(p.modelSha256).isEqualTo(v1.version().sha256());
         assertThat(p.provider).isEqualTo("CPU");
       });
-      assertThat(out).extracting(p -> p.decision).contains(Decision.APPROVE, Decision.DECLINE);
+      assertThat(out).extracting(p -> p.decision).contains(Decision.APPROVE, Decision.REVIEW, Decision.DECLINE);
+    }
+  }
+
+  /**
+   * A REVIEW carries its evidence: each feature's term of the logistic score, as the reference
+   * model computes it (weight times the feature's standardized value, against the feature
+   * missing), adding up with the baseline to the score's logit. Other decisions carry none.
+   */
+  @Test
+  void aReviewCarriesEachFeaturesContributionToTheLogisticScore() throws Exception {
+    try (var h = harness(SETTINGS.withBatching(1000, 0), v1.version())) {
+      send(h, 300, 0);
+      List<Prediction> reviews = predictions(h).stream().filter(p -> p.decision == Decision.REVIEW).toList();
+      assertThat(reviews).isNotEmpty();
+      LogisticModel m = v1.reference();
+      for (Prediction p : reviews) {
+        assertThat(p.contributions).hasSize(m.width());
+        double sum = p.baselineLogit;
+        for (int i = 0; i < m.width(); i++) {
+          double expected = m.weights()[i] * (m.standardized(p.features[i], i) - m.standardized(Double.NaN, i));
+          assertThat(p.contributions[i]).as("%s feature %d", p.eventId, i).isCloseTo(expected, within(1e-3));
+          sum += p.contributions[i];
+        }
+        assertThat(sum).as("baseline + contributions = logit(score)").isCloseTo(Contributions.logit(p.score), within(1e-3));
+      }
+      assertThat(predictions(h)).filteredOn(p -> p.decision != Decision.REVIEW).allSatisfy(p -> assertThat(p.contributions).isNull());
     }
   }
 

@@ -19,7 +19,8 @@ public record LogisticModel(double[] mean, double[] scale, double[] weights, dou
     return sigmoid(z);
   }
 
-  double standardized(double raw, int i) {
+  /** Feature i as the linear part reads it: squashed, then standardized. */
+  public double standardized(double raw, int i) {
     return (Preprocessing.squash(raw) - mean[i]) / scale[i];
   }
 
