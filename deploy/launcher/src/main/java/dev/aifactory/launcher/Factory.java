@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
     subcommands = {DemoCommand.class, GenerateCommand.class, RunCommand.class, TrainingSetCommand.class,
         TrainCommand.class, ConsistencyCommand.class, FeatureSqlCommand.class, TelemetryCommand.class,
         SubmitCommand.class, StopCommand.class, SqlCommand.class, SavepointCommand.class, QuarantineCommand.class, TablesCommand.class,
-        KeysCommand.class, EraseCommand.class, InventoryCommand.class, LineageCommand.class, ServeCommand.class})
+        KeysCommand.class, EraseCommand.class, InventoryCommand.class, LineageCommand.class, ServeCommand.class,
+        ReviewCommand.class})
 public final class Factory implements Runnable {
 
   @Override

@@ -19,6 +19,7 @@ import dev.aifactory.models.registry.ModelRegistry;
 import dev.aifactory.schemas.tokens.Keyring;
 import dev.aifactory.scoring.model.Decision;
 import dev.aifactory.scoring.operator.ScoringSettings;
+import dev.aifactory.scoring.review.ReviewCases;
 import dev.aifactory.scoring.sink.ServedPredictions;
 import dev.aifactory.serving.api.ServingApi;
 import dev.aifactory.serving.api.TenantGate;
@@ -84,7 +85,8 @@ public final class ServingService implements AutoCloseable {
       parts.add(new TenantsFileWatch(tenantsFile, config.getDuration("serving.tenants.reload-interval", Duration.ofSeconds(5)),
           gate::replace));
       DecisionAudit audit = new DecisionAudit(bootstrap, config.properties("kafka.producer."),
-          config.get("serving.decisions.topic", ServedPredictions.DEFAULT_TOPIC), view);
+          config.get("serving.decisions.topic", ServedPredictions.DEFAULT_TOPIC),
+          config.get("serving.review.topic", ReviewCases.DEFAULT_TOPIC), scorer.settings(), view);
       parts.add(audit);
       ServingApi.Fallback fallback = new ServingApi.Fallback(
           Decision.valueOf(config.get("serving.fallback.decision", "REVIEW").toUpperCase(Locale.ROOT)));

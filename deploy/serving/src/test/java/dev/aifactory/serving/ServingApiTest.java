@@ -26,6 +26,9 @@ import dev.aifactory.schemas.tokens.Keyring;
 import dev.aifactory.schemas.tokens.Tokenizer;
 import dev.aifactory.scoring.TestModels;
 import dev.aifactory.scoring.model.Prediction;
+import dev.aifactory.models.runtime.Contributions;
+import dev.aifactory.scoring.ReviewCase;
+import dev.aifactory.scoring.review.ReviewCases;
 import dev.aifactory.scoring.sink.ServedPredictions;
 import dev.aifactory.serving.tenant.Tenants;
 import java.net.URI;
@@ -86,7 +89,7 @@ class ServingApiTest {
     kafka = LocalKafka.start();
     kafka.createTopics(2, Map.of("cleanup.policy", "compact"), "features.card_id");
     kafka.createTopics(1, "models.control");
-    kafka.createTopics(2, "serving.decisions", "telemetry.usage");
+    kafka.createTopics(2, "serving.decisions", "telemetry.usage", ReviewCases.DEFAULT_TOPIC);
     redis = LocalRedis.start(tmp.resolve("redis"));
     keyringFile = tmp.resolve("keyring");
     tokens = new Tokenizer(Keyring.create(keyringFile));
@@ -304,6 +307,52 @@ class ServingApiTest {
       HttpResponse<String> metrics = get(service, "/metrics", null);
       assertThat(metrics.body()).contains("serving_requests_total{outcome=\"200\",route=\"score\",tenant=\"checkout\"} 2.0");
       assertThat(metrics.body()).contains("serving_request_duration_seconds_bucket");
+    }
+  }
+
+  /**
+   * A REVIEW goes to the review queue with its evidence: the features the model read and each
+   * one's contribution, adding up with the baseline to the score's logit. The review threshold
+   * is 0 here (default 0.5, which aPaymentIsScoredWithTheChampionOnItsCardsVectorAndAudited
+   * runs), so that this payment is certainly a REVIEW.
+   */
+  @Test
+  void aReviewDecisionOpensACaseWithItsEvidence() throws Exception {
+    String token = tokens.token("card-review-1");
+    writeRedis(redis, row(token, System.currentTimeMillis() - 2_000, 7, 900));
+    try (ServingService service = ServingService.start(redisConfig(redis)
+        .with("scoring.threshold.review", "0").with("scoring.threshold.decline", "1"))) {
+      JsonNode body = json(score(service, CHECKOUT, payment("pay-review-1", "card-review-1", 95)));
+      assertThat(body.get("decision").asText()).isEqualTo("REVIEW");
+      double[] used = valuesOf(body.get("features").get("values"));
+      List<ReviewCase> cases = new ArrayList<>();
+      waitFor(() -> {
+        cases.clear();
+        for (ConsumerRecord<byte[], byte[]> m : kafka.readTopic(ReviewCases.DEFAULT_TOPIC)) {
+          try {
+            ReviewCase c = ReviewCases.decode(m.value());
+            if (c.getCaseId().equals("pay-review-1")) {
+              cases.add(c);
+            }
+          } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        }
+        return !cases.isEmpty();
+      }, "the review case");
+      ReviewCase c = cases.get(0);
+      assertThat(c.getTier()).isEqualTo(Prediction.SYNC);
+      assertThat(c.getTenant()).isEqualTo("checkout");
+      assertThat(c.getEntityId()).isEqualTo(token);
+      assertThat(c.getScore()).isCloseTo(body.get("score").asDouble(), within(1e-9));
+      List<String> names = VIEW.features().stream().map(f -> f.name()).toList();
+      double logit = c.getBaselineLogit();
+      for (int i = 0; i < names.size(); i++) {
+        assertThat(c.getFeatures().get(names.get(i))).isEqualTo(Double.isNaN(used[i]) ? null : used[i]);
+        logit += c.getContributions().get(names.get(i));
+      }
+      assertThat(logit).isCloseTo(Contributions.logit(c.getScore()), within(1e-3));
+      assertThat(c.getContributions().get(names.get(0))).as("tx count 7 against missing").isNotZero();
     }
   }
 

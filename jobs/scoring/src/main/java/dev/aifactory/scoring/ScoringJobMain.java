@@ -16,6 +16,8 @@ import dev.aifactory.models.ModelVersion;
 import dev.aifactory.models.registry.ModelRegistry;
 import dev.aifactory.scoring.model.Prediction;
 import dev.aifactory.scoring.operator.ScoringSettings;
+import dev.aifactory.scoring.review.ReviewCaseSerializer;
+import dev.aifactory.scoring.review.ReviewCases;
 import dev.aifactory.scoring.sink.KafkaIcebergScoringSinks;
 import dev.aifactory.scoring.sink.ServedPredictions;
 import dev.aifactory.scoring.sink.UsageSerializer;
@@ -122,6 +124,7 @@ public final class ScoringJobMain {
   }
 
   static KafkaIcebergScoringSinks sinks(JobConfig config, FeatureView view, CatalogLoader catalog) {
+    ScoringSettings settings = ScoringSettings.from(config);
     String job = config.get("scoring.job-name", "factory-scoring-" + config.get("scoring.model-name"));
     return new KafkaIcebergScoringSinks(view, catalog, new KafkaIcebergScoringSinks.Topics(
         KafkaSinks.Target.of(config, config.get("kafka.bootstrap.servers"),
@@ -129,6 +132,8 @@ public final class ScoringJobMain {
         config.get("scoring.scores.topic"),
         config.get("scoring.usage.topic"),
         new UsageSerializer(config.get("scoring.usage.topic"), config.get("scoring.team", "risk"), "online_inference", job,
-            config.get("scoring.accelerator-type", "unknown"))));
+            config.get("scoring.accelerator-type", "unknown")),
+        new ReviewCaseSerializer(config.get("scoring.review.topic", ReviewCases.DEFAULT_TOPIC),
+            view.features().stream().map(f -> f.name()).toList(), settings.reviewAt(), settings.declineAt())));
   }
 }

@@ -8,6 +8,7 @@ import dev.aifactory.features.sink.FeatureSinks;
 import dev.aifactory.features.source.SourceRecord;
 import dev.aifactory.models.ModelSignature;
 import dev.aifactory.models.ModelVersion;
+import dev.aifactory.scoring.model.Decision;
 import dev.aifactory.scoring.model.Prediction;
 import dev.aifactory.scoring.model.ScoringRequest;
 import dev.aifactory.scoring.operator.MicroBatchScoringOperator;
@@ -76,6 +77,7 @@ public final class ScoringTopology {
         .uid("score-" + settings.modelName());
     sinks.scores(predictions);
     sinks.audit(served == null ? predictions : predictions.union(served));
+    sinks.review(predictions.filter(p -> p.decision == Decision.REVIEW).uid("reviews").name("REVIEW decisions"));
     sinks.usage(predictions.getSideOutput(MicroBatchScoringOperator.USAGE));
     sinks.unscored(features.dropped());
     return predictions;

@@ -1,5 +1,7 @@
 package dev.aifactory.scoring;
 
+import dev.aifactory.models.runtime.Contributions;
+import dev.aifactory.scoring.model.Prediction;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -104,7 +106,7 @@ class ScoringEndToEndTest {
       // One silver partition: each card's events arrive in event-time order, so every vector
       // served must equal the training set's (FeaturesEndToEndTest covers arrival out of order).
       kafka.createTopics(1, EVENTS);
-      kafka.createTopics(2, "scores", "telemetry.usage");
+      kafka.createTopics(2, "scores", "telemetry.usage", dev.aifactory.scoring.review.ReviewCases.DEFAULT_TOPIC);
       kafka.createTopics(1, "models.control");
       JobConfig job = JobConfig.load("scoring-defaults.properties",
           "--kafka.bootstrap.servers", kafka.bootstrapServers(),
@@ -172,6 +174,28 @@ class ScoringEndToEndTest {
         assertThat((Double) row.getField("score")).as(id).isCloseTo(reference.get(version).predict(used), within(1e-5));
         assertThat(scores.get(id).getModelVersion()).isEqualTo(version);
         assertThat(scores.get(id).getScore()).isEqualTo((Double) row.getField("score"));
+      }
+
+      // Review queue: one case per REVIEW decision of the audit, none for another, each with the
+      // features the model read and contributions adding up, with the baseline, to its logit.
+      Map<String, dev.aifactory.scoring.ReviewCase> cases = new HashMap<>();
+      for (ConsumerRecord<byte[], byte[]> r : kafka.readTopic(dev.aifactory.scoring.review.ReviewCases.DEFAULT_TOPIC)) {
+        var c = dev.aifactory.scoring.review.ReviewCases.decode(r.value());
+        cases.put(c.getCaseId(), c);
+      }
+      List<String> reviewed = audit.values().stream().filter(row -> "REVIEW".equals(row.getField("decision")))
+          .map(row -> (String) row.getField("event_id")).toList();
+      assertThat(reviewed).as("REVIEW decisions in this run").isNotEmpty();
+      assertThat(cases.keySet()).containsExactlyInAnyOrderElementsOf(reviewed);
+      for (var c : cases.values()) {
+        double[] used = vector(audit.get(c.getCaseId()), featureNames);
+        double logit = c.getBaselineLogit();
+        for (int i = 0; i < featureNames.size(); i++) {
+          assertThat(c.getFeatures().get(featureNames.get(i))).isEqualTo(Double.isNaN(used[i]) ? null : used[i]);
+          logit += c.getContributions().get(featureNames.get(i));
+        }
+        assertThat(logit).as(c.getCaseId()).isCloseTo(Contributions.logit(c.getScore()), within(1e-3));
+        assertThat(c.getTier()).isEqualTo(Prediction.STREAM);
       }
 
       // Served versus offline, event by event (factory consistency --served): an in-order stream

@@ -3,6 +3,9 @@ package dev.aifactory.serving.audit;
 import dev.aifactory.features.definition.FeatureDef;
 import dev.aifactory.features.definition.FeatureView;
 import dev.aifactory.scoring.model.Prediction;
+import dev.aifactory.scoring.model.Decision;
+import dev.aifactory.scoring.operator.ScoringSettings;
+import dev.aifactory.scoring.review.ReviewCases;
 import dev.aifactory.scoring.sink.ServedPredictions;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -16,7 +19,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Every decision of the serving API, sent to Kafka ({@link ServedPredictions}: Avro, keyed by
- * event id) for the scoring job to land in {@code gold.predictions} beside the streaming tier's.
+ * event id) for the scoring job to land in {@code gold.predictions} beside the streaming tier's;
+ * a REVIEW also goes to the review topic with its evidence ({@link ReviewCases}), as the
+ * streaming job's do.
  * Sending never holds a request longer than {@code max.block.ms} (50 ms by default); a decision
  * whose record cannot be sent is logged with its event id and counted, so a gap in the audit is
  * visible, never silent. The producer is idempotent, so its retries write each record once.
@@ -27,25 +32,37 @@ public final class DecisionAudit implements AutoCloseable {
 
   private final KafkaProducer<byte[], byte[]> producer;
   private final String topic;
+  private final String reviewTopic;
+  private final ScoringSettings thresholds;
   private final List<String> featureNames;
   private final AtomicLong failures = new AtomicLong();
 
-  public DecisionAudit(String bootstrap, Properties producerProperties, String topic, FeatureView view) {
+  public DecisionAudit(String bootstrap, Properties producerProperties, String topic, String reviewTopic,
+      ScoringSettings thresholds, FeatureView view) {
     this.producer = Producers.create(bootstrap, producerProperties, 50);
     this.topic = topic;
+    this.reviewTopic = reviewTopic;
+    this.thresholds = thresholds;
     this.featureNames = view.features().stream().map(FeatureDef::name).toList();
   }
 
   public void record(Prediction p) {
+    send(p, topic, () -> ServedPredictions.encode(p, featureNames));
+    if (p.decision == Decision.REVIEW) {
+      send(p, reviewTopic, () -> ReviewCases.encode(p, featureNames, thresholds.reviewAt(), thresholds.declineAt(), p.scoredAt));
+    }
+  }
+
+  private void send(Prediction p, String to, java.util.function.Supplier<byte[]> value) {
     try {
-      producer.send(new ProducerRecord<>(topic, null, p.eventTime, p.eventId.getBytes(StandardCharsets.UTF_8),
-          ServedPredictions.encode(p, featureNames)), (metadata, error) -> {
+      producer.send(new ProducerRecord<>(to, null, p.eventTime, p.eventId.getBytes(StandardCharsets.UTF_8), value.get()),
+          (metadata, error) -> {
             if (error != null) {
-              failed(p, error);
+              failed(p, to, error);
             }
           });
     } catch (RuntimeException e) {
-      failed(p, e);
+      failed(p, to, e);
     }
   }
 
@@ -54,9 +71,9 @@ public final class DecisionAudit implements AutoCloseable {
     return failures.get();
   }
 
-  private void failed(Prediction p, Exception e) {
+  private void failed(Prediction p, String to, Exception e) {
     failures.incrementAndGet();
-    LOG.error("the audit record of decision {} was not written to {}: {}", p.eventId, topic, e.toString());
+    LOG.error("the record of decision {} was not written to {}: {}", p.eventId, to, e.toString());
   }
 
   @Override

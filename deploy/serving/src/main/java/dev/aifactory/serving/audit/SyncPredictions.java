@@ -28,6 +28,10 @@ public final class SyncPredictions {
     }
     p.inferenceMicros = scored.inferenceMicros();
     p.provider = scored.provider();
+    if (scored.why() != null) {
+      p.contributions = scored.why().perFeature();
+      p.baselineLogit = scored.why().baselineLogit();
+    }
     return p;
   }
 

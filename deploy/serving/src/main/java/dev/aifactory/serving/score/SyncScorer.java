@@ -4,6 +4,7 @@ import ai.onnxruntime.OrtException;
 import dev.aifactory.features.definition.FeatureView;
 import dev.aifactory.models.ModelVersion;
 import dev.aifactory.models.runtime.BatchScorer;
+import dev.aifactory.models.runtime.Contributions;
 import dev.aifactory.scoring.ScoringTopology;
 import dev.aifactory.scoring.model.Decision;
 import dev.aifactory.scoring.operator.ScoringModels;
@@ -23,10 +24,10 @@ public final class SyncScorer implements AutoCloseable {
   /**
    * A payment's result; {@code challenger} null and {@code challengerScore} NaN when no challenger
    * scored it. {@code provider} is the ONNX Runtime provider that ran; {@code inferenceMicros}
-   * the champion's call.
+   * the champion's call. {@code why}: a REVIEW's evidence, else null.
    */
   public record Scored(double score, Decision decision, ModelVersion model, ModelVersion challenger, double challengerScore,
-      String provider, long inferenceMicros) {}
+      String provider, long inferenceMicros, Contributions why) {}
 
   private final ScoringSettings settings;
   private final ScoringModels models;
@@ -79,9 +80,11 @@ public final class SyncScorer implements AutoCloseable {
     long inferenceMicros = (System.nanoTime() - start) / 1_000;
     BatchScorer challenger = models.challenger();
     boolean shadow = challenger != null && settings.challengerScores(eventId);
-    return new Scored(score, Decision.of(score, settings.reviewAt(), settings.declineAt()), champion.lease().model(),
+    Decision decision = Decision.of(score, settings.reviewAt(), settings.declineAt());
+    return new Scored(score, decision, champion.lease().model(),
         shadow ? challenger.lease().model() : null, shadow ? challenger.scoreOne(features) : Double.NaN,
-        champion.lease().provider().running().name(), inferenceMicros);
+        champion.lease().provider().running().name(), inferenceMicros,
+        decision == Decision.REVIEW ? champion.explain(features) : null);
   }
 
   @Override

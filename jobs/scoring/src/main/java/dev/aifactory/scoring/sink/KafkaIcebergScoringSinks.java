@@ -9,6 +9,7 @@ import dev.aifactory.features.sink.DroppedRows;
 import dev.aifactory.features.sink.FeatureTables;
 import dev.aifactory.scoring.model.BatchUsage;
 import dev.aifactory.scoring.model.Prediction;
+import dev.aifactory.scoring.review.ReviewCaseSerializer;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
@@ -29,7 +30,8 @@ import org.apache.iceberg.flink.sink.IcebergSink;
 public final class KafkaIcebergScoringSinks implements ScoringSinks {
 
   /** Kafka side of the sinks: scores and usage share the job's delivery guarantee, each its own transactional ids. */
-  public record Topics(KafkaSinks.Target kafka, String scores, String usage, UsageSerializer usageSerializer) {}
+  public record Topics(KafkaSinks.Target kafka, String scores, String usage, UsageSerializer usageSerializer,
+      ReviewCaseSerializer reviewSerializer) {}
 
   private final FeatureView view;
   private final CatalogLoader catalog;
@@ -52,6 +54,11 @@ public final class KafkaIcebergScoringSinks implements ScoringSinks {
   public void audit(DataStream<Prediction> predictions) {
     iceberg(predictions, new PredictionTable.Rows(view.features().stream().map(FeatureDef::name).toList()),
         PredictionTable.PREDICTIONS, PredictionTable.SCHEMA, "predictions");
+  }
+
+  @Override
+  public void review(DataStream<Prediction> reviews) {
+    reviews.sinkTo(kafka("review", topics.reviewSerializer())).uid("review-topic").name("review topic");
   }
 
   @Override

@@ -14,6 +14,9 @@ public interface ScoringSinks {
   /** The audit trail: features used, model version and checksum, shadow scores, timings. */
   void audit(DataStream<Prediction> predictions);
 
+  /** REVIEW decisions with their evidence, for the people who review them. */
+  void review(DataStream<Prediction> reviews);
+
   /** One metering record per inference batch, for the cost job. */
   void usage(DataStream<BatchUsage> usage);
 
