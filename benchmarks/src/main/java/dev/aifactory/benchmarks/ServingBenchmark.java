@@ -309,7 +309,7 @@ public final class ServingBenchmark {
         }
         FeatureRow row = new FeatureRow(token, now - random.nextInt(3_600_000), now * 1_000 + c, false, values);
         store.write(OnlineKey.of(view, token), codec.stored(row));
-        producer.send(new ProducerRecord<>("features.card_id", null, row.validFrom, token.getBytes(StandardCharsets.UTF_8),
+        producer.send(new ProducerRecord<>("features.card_id", null, row.validFrom, OnlineKey.of(view, token).bytes(),
             codec.encode(row)));
       }
     }

@@ -40,7 +40,7 @@ final class EraseCommand implements Callable<Integer> {
   String bootstrap;
 
   @Option(names = "--topics", split = ",", defaultValue = "features.card_id",
-      description = "Compacted topics keyed by the entity's token (default: ${DEFAULT-VALUE}).")
+      description = "Compacted topics keyed by the entity's token, or by keys ending in :<token> (default: ${DEFAULT-VALUE}).")
   List<String> topics;
 
   @Option(names = "--role", defaultValue = "privacy_officer", description = "The role erasing (default: ${DEFAULT-VALUE}).")
@@ -60,8 +60,9 @@ final class EraseCommand implements Callable<Integer> {
     Erasure.Report report = Erasure.eraseEverywhere(IcebergCatalogs.loader(config).loadCatalog(), request);
     report.tables().forEach(t -> System.out.printf("%-40s %6d rows removed, %d files rewritten, %d snapshots expired%n",
         t.table(), t.rowsRemoved(), t.filesRewritten(), t.snapshotsExpired()));
-    for (Tombstones.TopicResult t : Tombstones.send(bootstrap, config.properties("kafka.producer."), topics, request.tokens())) {
-      System.out.println(t.tombstoned() ? t.topic() + ": tombstoned " + request.tokens().size() + " key(s)"
+    for (Tombstones.TopicResult t : Tombstones.send(bootstrap, config.properties("kafka.producer."),
+        config.properties("kafka.consumer."), topics, request.tokens())) {
+      System.out.println(t.tombstoned() ? t.topic() + ": tombstoned " + t.keys() + " key(s)"
           : t.topic() + ": not compacted; its records age out with retention.ms=" + t.retentionMs());
     }
     System.out.printf("erased %d rows of the entity; raw topics and the silver and scores topics keep theirs until their retention ends%n",

@@ -59,7 +59,12 @@ class EraseCommandTest {
       kafka.createTopics(1, "silver.transactions");
       try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", kafka.bootstrapServers()),
           new ByteArraySerializer(), new ByteArraySerializer())) {
-        producer.send(new ProducerRecord<>("features.card_id", newToken.getBytes(StandardCharsets.UTF_8), new byte[] {1})).get();
+        // The online topic's keys: one per view version (features:<view>:v<version>:<token>), and
+        // one of the old format (the token alone), and another card's.
+        for (String key : List.of("features:card_activity:v2:" + newToken, "features:card_activity:v3:" + oldToken, newToken,
+            "features:card_activity:v2:t.k2.someoneelse")) {
+          producer.send(new ProducerRecord<>("features.card_id", key.getBytes(StandardCharsets.UTF_8), new byte[] {1})).get();
+        }
       }
 
       ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -75,15 +80,17 @@ class EraseCommandTest {
       }
       String printed = out.toString(StandardCharsets.UTF_8);
       assertThat(exit).as(printed).isZero();
-      assertThat(printed).contains("features.card_id: tombstoned 2 key(s)", "silver.transactions: not compacted");
+      assertThat(printed).contains("features.card_id: tombstoned 3 key(s)", "silver.transactions: not compacted");
 
       assertThat(cards(catalog, "bronze")).containsExactly("card-7");
       assertThat(cards(catalog, "silver")).containsExactly("t.k2.someoneelse");
       Map<String, byte[]> latest = new HashMap<>();
       kafka.readTopic("features.card_id").forEach(r -> latest.put(new String(r.key(), StandardCharsets.UTF_8), r.value()));
-      assertThat(latest).containsKeys(oldToken, newToken);
-      assertThat(latest.get(newToken)).as("the newest value of the key is a tombstone").isNull();
-      assertThat(latest.get(oldToken)).isNull();
+      for (String key : List.of("features:card_activity:v2:" + newToken, "features:card_activity:v3:" + oldToken, newToken)) {
+        assertThat(latest).containsKey(key);
+        assertThat(latest.get(key)).as("the newest value of %s is a tombstone", key).isNull();
+      }
+      assertThat(latest.get("features:card_activity:v2:t.k2.someoneelse")).as("another card's vector").isNotNull();
     }
   }
 

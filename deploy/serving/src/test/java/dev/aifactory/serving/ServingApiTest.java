@@ -165,7 +165,7 @@ class ServingApiTest {
     Properties p = new Properties();
     p.put("bootstrap.servers", kafka.bootstrapServers());
     try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
-      producer.send(new ProducerRecord<>("features.card_id", null, row.validFrom, row.entity.getBytes(StandardCharsets.UTF_8),
+      producer.send(new ProducerRecord<>("features.card_id", null, row.validFrom, OnlineKey.of(VIEW, row.entity).bytes(),
           new OnlineCodec(VIEW).encode(row)));
     }
   }

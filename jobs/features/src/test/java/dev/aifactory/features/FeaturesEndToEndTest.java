@@ -475,7 +475,10 @@ class FeaturesEndToEndTest {
     Map<String, ConsumerRecord<byte[], byte[]>> lastPerKey = new HashMap<>();
     Map<String, GenericData.Record> lastValuePerKey = new HashMap<>();
     for (ConsumerRecord<byte[], byte[]> m : messages) {
-      String key = new String(m.key(), StandardCharsets.UTF_8);
+      // Keyed features:<view>:v<version>:<entity>, so each version compacts on its own.
+      OnlineKey parsed = OnlineKey.parse(m.key());
+      assertThat(new String(m.key(), StandardCharsets.UTF_8)).isEqualTo("features:" + view.name() + ":v" + view.version() + ":" + parsed.entity());
+      String key = parsed.entity();
       lastPerKey.put(key, m);
       if (m.value() != null) {
         try {

@@ -5,6 +5,7 @@ import dev.aifactory.common.generator.GeneratedMessage;
 import dev.aifactory.common.generator.GeneratorSettings;
 import dev.aifactory.common.generator.PaymentsGenerator;
 import dev.aifactory.features.definition.FeatureView;
+import dev.aifactory.features.online.OnlineKey;
 import dev.aifactory.features.sink.OnlineSchema;
 import dev.aifactory.schemas.SchemaCatalog;
 import dev.aifactory.schemas.wire.PayloadDecoder;
@@ -76,10 +77,11 @@ public final class LiveTraffic implements AutoCloseable {
     if (onlineTopic != null) {
       BinaryMessageDecoder<GenericData.Record> rows = new BinaryMessageDecoder<>(GenericData.get(), OnlineSchema.of(view));
       consumers.add(consume(onlineTopic, r -> {
-        if (r.value() != null) {
+        OnlineKey key = OnlineKey.parse(r.key());
+        if (r.value() != null && key.of(view)) {
           long now = System.nanoTime();
           GenericData.Record row = rows.decode(r.value());
-          String card = new String(r.key(), StandardCharsets.UTF_8);
+          String card = key.entity();
           online.putIfAbsent(card + "@" + row.get("valid_from"), now);
           rowsByCard.computeIfAbsent(card, k -> Collections.synchronizedList(new ArrayList<>())).add(row);
         }

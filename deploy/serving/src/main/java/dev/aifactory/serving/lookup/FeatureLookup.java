@@ -62,7 +62,7 @@ public final class FeatureLookup {
         try {
           return Optional.of(new Found(key, codecs.get().decode(stored.get().avro())));
         } catch (IOException e) {
-          throw new UncheckedIOException("the online store holds an unreadable vector under " + key.redisKey(), e);
+          throw new UncheckedIOException("the online store holds an unreadable vector under " + key.asString(), e);
         }
       }
     }

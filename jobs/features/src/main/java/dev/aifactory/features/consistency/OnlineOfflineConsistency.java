@@ -2,6 +2,7 @@ package dev.aifactory.features.consistency;
 
 import dev.aifactory.features.definition.FeatureDef;
 import dev.aifactory.features.definition.FeatureView;
+import dev.aifactory.features.online.OnlineKey;
 import dev.aifactory.features.model.FeatureInput;
 import dev.aifactory.features.sink.OnlineSchema;
 import java.util.ArrayList;
@@ -40,7 +41,7 @@ public final class OnlineOfflineConsistency {
 
   /**
    * The newest vector served per entity from the online topic's messages (key, value), in
-   * order; a tombstone ends serving but keeps the last vector served before it, which is still
+   * order, of this view's version only; a tombstone ends serving but keeps the last vector served before it, which is still
    * what to check.
    */
   public static Map<String, OnlineVector> newestVectors(FeatureView view, List<Map.Entry<byte[], byte[]>> messages)
@@ -48,10 +49,11 @@ public final class OnlineOfflineConsistency {
     BinaryMessageDecoder<GenericData.Record> decoder = new BinaryMessageDecoder<>(GenericData.get(), OnlineSchema.of(view));
     Map<String, OnlineVector> newest = new HashMap<>();
     for (Map.Entry<byte[], byte[]> m : messages) {
-      String entity = new String(m.getKey(), java.nio.charset.StandardCharsets.UTF_8);
-      if (m.getValue() == null) {
-        continue;
+      OnlineKey key = OnlineKey.parse(m.getKey());
+      if (!key.of(view) || m.getValue() == null) {
+        continue; // another view or version on the topic, or a tombstone
       }
+      String entity = key.entity();
       GenericData.Record r = decoder.decode(m.getValue());
       Map<String, Object> values = new LinkedHashMap<>();
       view.features().forEach(f -> values.put(f.name(), r.get(f.name())));

@@ -1,11 +1,9 @@
 package dev.aifactory.features.online;
 
 import dev.aifactory.common.kafka.TopicFollower;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.avro.message.MissingSchemaException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,8 +11,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps an embedded {@link LocalOnlineStore} equal to the compacted online topic: follows every
  * partition from the beginning (every serving process holds the whole store), and marks the
- * store ready once it has read up to where the topic ended when it started. Records of views it does not serve (another view or version on
- * the same topic) are skipped; a tombstone deletes the entity in every view it serves.
+ * store ready once it has read up to where the topic ended when it started. Records are keyed by
+ * {@link OnlineKey}: those of views it does not serve (another view or version on the same topic)
+ * are skipped; a tombstone deletes its key.
  */
 public final class OnlineTopicMaterializer implements AutoCloseable {
 
@@ -46,33 +45,34 @@ public final class OnlineTopicMaterializer implements AutoCloseable {
   }
 
   private void apply(ConsumerRecord<byte[], byte[]> r) {
-    if (r.key() == null) {
-      skipped.incrementAndGet();
+    OnlineKey key = keyOf(r);
+    OnlineCodec codec = key == null ? null : codecs.stream().filter(c -> key.of(c.view())).findFirst().orElse(null);
+    if (codec == null) {
+      skipped.incrementAndGet(); // another view or version, or a key of another format
       return;
     }
-    String entity = new String(r.key(), StandardCharsets.UTF_8);
     if (r.value() == null) {
       // A topic tombstone has no emitted_at: it supersedes every row up to its time.
-      for (OnlineCodec codec : codecs) {
-        store.write(OnlineKey.of(codec.view(), entity), StoredVector.tombstone(r.timestamp(), Long.MAX_VALUE));
-      }
+      store.write(key, StoredVector.tombstone(r.timestamp(), Long.MAX_VALUE));
       applied.incrementAndGet();
       return;
     }
-    for (OnlineCodec codec : codecs) {
-      try {
-        OnlineCodec.Vector v = codec.decode(r.value());
-        store.write(OnlineKey.of(codec.view(), entity), new StoredVector(v.validFrom(), v.emittedAtMicros(), r.value()));
-        applied.incrementAndGet();
-        return;
-      } catch (MissingSchemaException e) {
-        // another view or version: try the next codec
-      } catch (Exception e) {
-        LOG.warn("skipping an unreadable online record at {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), e.toString());
-        break;
-      }
+    try {
+      OnlineCodec.Vector v = codec.decode(r.value());
+      store.write(key, new StoredVector(v.validFrom(), v.emittedAtMicros(), r.value()));
+      applied.incrementAndGet();
+    } catch (Exception e) {
+      LOG.warn("skipping an unreadable online record at {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), e.toString());
+      skipped.incrementAndGet();
     }
-    skipped.incrementAndGet();
+  }
+
+  private static OnlineKey keyOf(ConsumerRecord<byte[], byte[]> r) {
+    try {
+      return r.key() == null ? null : OnlineKey.parse(r.key());
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
   }
 
   @Override

@@ -72,7 +72,7 @@ public final class RedisOnlineStore implements OnlineStore {
   }
 
   private boolean writeOnce(OnlineKey key, StoredVector vector) {
-    List<byte[]> keys = List.of(bytes(key.redisKey()));
+    List<byte[]> keys = List.of(bytes(key.asString()));
     List<byte[]> args = List.of(bytes(Long.toString(vector.validFrom())), bytes(Long.toString(vector.emittedAtMicros())),
         vector.isTombstone() ? new byte[0] : vector.avro(), tombstoneTtlMillis);
     Object applied;
@@ -105,7 +105,7 @@ public final class RedisOnlineStore implements OnlineStore {
   }
 
   private Optional<StoredVector> readOnce(OnlineKey key) {
-    List<byte[]> fields = redis.hmget(bytes(key.redisKey()), VF, EM, V);
+    List<byte[]> fields = redis.hmget(bytes(key.asString()), VF, EM, V);
     if (fields.get(2) == null) {
       return Optional.empty();
     }
