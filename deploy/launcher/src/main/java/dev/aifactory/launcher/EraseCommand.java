@@ -5,6 +5,9 @@ import dev.aifactory.common.JobConfig;
 import dev.aifactory.common.erasure.Erasure;
 import dev.aifactory.common.erasure.ErasureRequest;
 import dev.aifactory.common.erasure.Tombstones;
+import dev.aifactory.features.online.RedisOnlineStore;
+import dev.aifactory.features.online.RedisSettings;
+import java.time.Duration;
 import dev.aifactory.common.policy.Policy;
 import dev.aifactory.schemas.classification.DataClass;
 import dev.aifactory.schemas.tokens.Keyring;
@@ -46,7 +49,8 @@ final class EraseCommand implements Callable<Integer> {
   @Option(names = "--role", defaultValue = "privacy_officer", description = "The role erasing (default: ${DEFAULT-VALUE}).")
   String role;
 
-  @Parameters(arity = "0..*", description = "More options as --key value pairs (iceberg.catalog.*, kafka.producer.*, governance.policy.file).")
+  @Parameters(arity = "0..*", description = "More options as --key value pairs (iceberg.catalog.*, kafka.producer.*, governance.policy.file;"
+          + " online.store redis and online.redis.uri to erase the card from the Redis online store too).")
   List<String> options = List.of();
 
   @Override
@@ -64,6 +68,12 @@ final class EraseCommand implements Callable<Integer> {
         config.properties("kafka.consumer."), topics, request.tokens())) {
       System.out.println(t.tombstoned() ? t.topic() + ": tombstoned " + t.keys() + " key(s)"
           : t.topic() + ": not compacted; its records age out with retention.ms=" + t.retentionMs());
+    }
+    RedisSettings redis = RedisSettings.from(config, Duration.ZERO);
+    if (redis != null) {
+      try (RedisOnlineStore store = new RedisOnlineStore(redis)) {
+        System.out.println("online store (Redis): deleted " + store.erase(request.tokens()) + " key(s)");
+      }
     }
     System.out.printf("erased %d rows of the entity; raw topics and the silver and scores topics keep theirs until their retention ends%n",
         report.rowsRemoved());

@@ -4,13 +4,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.aifactory.common.IcebergAppends;
 import dev.aifactory.common.IcebergCatalogs;
+import dev.aifactory.features.definition.FeatureView;
+import dev.aifactory.features.definition.FeatureViews;
+import dev.aifactory.features.model.FeatureRow;
+import dev.aifactory.features.online.OnlineCodec;
+import dev.aifactory.features.online.OnlineKey;
+import dev.aifactory.features.online.RedisOnlineStore;
+import dev.aifactory.features.online.RedisSettings;
 import dev.aifactory.localstack.LocalKafka;
+import dev.aifactory.localstack.LocalRedis;
 import dev.aifactory.schemas.tokens.Keyring;
 import dev.aifactory.schemas.tokens.Tokenizer;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -54,7 +63,18 @@ class EraseCommandTest {
     IcebergAppends.append(bronze, List.of(row("e1", CARD), row("e2", "card-7")));
     IcebergAppends.append(silver, List.of(row("e1", oldToken), row("e3", newToken), row("e2", "t.k2.someoneelse")));
 
-    try (LocalKafka kafka = LocalKafka.start()) {
+    try (LocalKafka kafka = LocalKafka.start(); LocalRedis redis = LocalRedis.start(dir.resolve("redis"))) {
+      // The Redis online store: the card's vectors of two view versions under both tokens, and another card's.
+      FeatureView view = FeatureViews.load("card_activity");
+      OnlineCodec codec = new OnlineCodec(view);
+      double[] values = new double[view.features().size()];
+      try (RedisOnlineStore store = new RedisOnlineStore(new RedisSettings(redis.uri(), null, Duration.ofSeconds(2), Duration.ofDays(1)))) {
+        for (String token : List.of(newToken, oldToken, "t.k2.someoneelse")) {
+          for (int version : List.of(2, 3)) {
+            store.write(new OnlineKey(view.name(), version, token), codec.stored(new FeatureRow(token, 1_000, 1, false, values)));
+          }
+        }
+      }
       kafka.createTopics(1, Map.of("cleanup.policy", "compact"), "features.card_id");
       kafka.createTopics(1, "silver.transactions");
       try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", kafka.bootstrapServers()),
@@ -74,13 +94,22 @@ class EraseCommandTest {
       try {
         exit = new CommandLine(new Factory()).setUnmatchedOptionsArePositionalParams(true).execute("erase", "--entity", CARD,
             "--warehouse", dir.resolve("warehouse").toString(), "--keyring", keyring.toString(),
-            "--bootstrap", kafka.bootstrapServers(), "--topics", "features.card_id,silver.transactions");
+            "--bootstrap", kafka.bootstrapServers(), "--topics", "features.card_id,silver.transactions",
+            "--online.store", "redis", "--online.redis.uri", redis.uri());
       } finally {
         System.setOut(stdout);
       }
       String printed = out.toString(StandardCharsets.UTF_8);
       assertThat(exit).as(printed).isZero();
-      assertThat(printed).contains("features.card_id: tombstoned 3 key(s)", "silver.transactions: not compacted");
+      assertThat(printed).contains("features.card_id: tombstoned 3 key(s)", "silver.transactions: not compacted",
+          "online store (Redis): deleted 4 key(s)");
+      try (RedisOnlineStore store = new RedisOnlineStore(new RedisSettings(redis.uri(), null, Duration.ofSeconds(2), Duration.ofDays(1)))) {
+        for (int version : List.of(2, 3)) {
+          assertThat(store.read(new OnlineKey(view.name(), version, newToken))).isEmpty();
+          assertThat(store.read(new OnlineKey(view.name(), version, oldToken))).isEmpty();
+          assertThat(store.read(new OnlineKey(view.name(), version, "t.k2.someoneelse"))).as("another card's").isPresent();
+        }
+      }
 
       assertThat(cards(catalog, "bronze")).containsExactly("card-7");
       assertThat(cards(catalog, "silver")).containsExactly("t.k2.someoneelse");

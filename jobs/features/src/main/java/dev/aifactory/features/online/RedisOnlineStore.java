@@ -10,6 +10,8 @@ import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.resps.ScanResult;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
 
 /**
@@ -110,6 +112,34 @@ public final class RedisOnlineStore implements OnlineStore {
       return Optional.empty();
     }
     return Optional.of(new StoredVector(Long.parseLong(string(fields.get(0))), Long.parseLong(string(fields.get(1))), fields.get(2)));
+  }
+
+  /**
+   * Deletes every vector of a subject, in every view and version ({@code factory erase}): the
+   * keys {@code features:*:<token>} for each of its tokens, found with SCAN (never KEYS, which
+   * blocks the server). Returns how many keys were deleted.
+   */
+  public long erase(java.util.Collection<String> tokens) {
+    long deleted = 0;
+    for (String token : tokens) {
+      ScanParams match = new ScanParams().match("features:*:" + globEscaped(token)).count(1_000);
+      String cursor = ScanParams.SCAN_POINTER_START;
+      do {
+        ScanResult<String> page = redis.scan(cursor, match);
+        // The pattern's * may span colons: keep only keys whose entity part is the token.
+        List<String> keys = page.getResult().stream()
+            .filter(k -> OnlineKey.parse(bytes(k)).entity().equals(token)).toList();
+        if (!keys.isEmpty()) {
+          deleted += redis.del(keys.toArray(String[]::new));
+        }
+        cursor = page.getCursor();
+      } while (!ScanParams.SCAN_POINTER_START.equals(cursor));
+    }
+    return deleted;
+  }
+
+  private static String globEscaped(String s) {
+    return s.replaceAll("([*?\\[\\]\\\\])", "\\\\$1");
   }
 
   /** Whether Redis answers now. */
