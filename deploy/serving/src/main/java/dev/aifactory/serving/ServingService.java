@@ -20,6 +20,7 @@ import dev.aifactory.schemas.tokens.Keyring;
 import dev.aifactory.scoring.model.Decision;
 import dev.aifactory.scoring.operator.ScoringSettings;
 import dev.aifactory.scoring.review.ReviewCases;
+import dev.aifactory.common.kafka.KafkaTopics;
 import dev.aifactory.scoring.sink.ServedPredictions;
 import dev.aifactory.serving.api.ServingApi;
 import dev.aifactory.serving.api.TenantGate;
@@ -84,9 +85,14 @@ public final class ServingService implements AutoCloseable {
       TenantGate gate = new TenantGate(Tenants.load(tenantsFile), Policy.from(config), classes);
       parts.add(new TenantsFileWatch(tenantsFile, config.getDuration("serving.tenants.reload-interval", Duration.ofSeconds(5)),
           gate::replace));
-      DecisionAudit audit = new DecisionAudit(bootstrap, config.properties("kafka.producer."),
-          config.get("serving.decisions.topic", ServedPredictions.DEFAULT_TOPIC),
-          config.get("serving.review.topic", ReviewCases.DEFAULT_TOPIC), scorer.settings(), view);
+      String decisionsTopic = config.get("serving.decisions.topic", ServedPredictions.DEFAULT_TOPIC);
+      String reviewTopic = config.get("serving.review.topic", ReviewCases.DEFAULT_TOPIC);
+      // Created when missing (as the scoring job does): a record sent to a missing topic is lost to the audit.
+      for (String topic : List.of(decisionsTopic, reviewTopic)) {
+        KafkaTopics.ensure(config, topic, 2, (short) config.getInt("serving.topics.replication-factor", 1), Map.of());
+      }
+      DecisionAudit audit = new DecisionAudit(bootstrap, config.properties("kafka.producer."), decisionsTopic, reviewTopic,
+          scorer.settings(), view);
       parts.add(audit);
       ServingApi.Fallback fallback = new ServingApi.Fallback(
           Decision.valueOf(config.get("serving.fallback.decision", "REVIEW").toUpperCase(Locale.ROOT)));

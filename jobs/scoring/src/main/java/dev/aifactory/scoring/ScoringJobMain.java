@@ -123,8 +123,12 @@ public final class ScoringJobMain {
     return env.fromSource(source, WatermarkStrategy.noWatermarks(), "serving API decisions").uid("served-decisions-topic");
   }
 
-  static KafkaIcebergScoringSinks sinks(JobConfig config, FeatureView view, CatalogLoader catalog) {
+  static KafkaIcebergScoringSinks sinks(JobConfig config, FeatureView view, CatalogLoader catalog) throws Exception {
     ScoringSettings settings = ScoringSettings.from(config);
+    String reviewTopic = config.get("scoring.review.topic", ReviewCases.DEFAULT_TOPIC);
+    // The job owns the review queue's topic: a REVIEW written to a missing topic would fail the job.
+    KafkaTopics.ensure(config, reviewTopic, config.getInt("scoring.review.partitions", 2),
+        (short) config.getInt("scoring.review.replication-factor", 1), Map.of());
     String job = config.get("scoring.job-name", "factory-scoring-" + config.get("scoring.model-name"));
     return new KafkaIcebergScoringSinks(view, catalog, new KafkaIcebergScoringSinks.Topics(
         KafkaSinks.Target.of(config, config.get("kafka.bootstrap.servers"),
@@ -133,7 +137,7 @@ public final class ScoringJobMain {
         config.get("scoring.usage.topic"),
         new UsageSerializer(config.get("scoring.usage.topic"), config.get("scoring.team", "risk"), "online_inference", job,
             config.get("scoring.accelerator-type", "unknown")),
-        new ReviewCaseSerializer(config.get("scoring.review.topic", ReviewCases.DEFAULT_TOPIC),
+        new ReviewCaseSerializer(reviewTopic,
             view.features().stream().map(f -> f.name()).toList(), settings.reviewAt(), settings.declineAt())));
   }
 }
