@@ -435,11 +435,7 @@ class FeaturesEndToEndTest {
 
   /** Every row of a table, row-level deletes applied. */
   static List<Record> rows(Catalog catalog, TableIdentifier id) throws Exception {
-    List<Record> rows = new ArrayList<>();
-    try (CloseableIterable<Record> it = IcebergGenerics.read(catalog.loadTable(id)).build()) {
-      it.forEach(rows::add);
-    }
-    return rows;
+    return read(catalog.loadTable(id), null);
   }
 
   static long rowCount(Catalog catalog, TableIdentifier id) throws Exception {

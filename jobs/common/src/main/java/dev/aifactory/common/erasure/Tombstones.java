@@ -9,8 +9,8 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.time.Duration;
 import dev.aifactory.common.kafka.TopicFollower;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
@@ -65,10 +65,9 @@ public final class Tombstones {
 
   /** The keys on {@code topic} that are one of the tokens or end with {@code ":" + token}. */
   static Set<String> keysOf(String bootstrap, Properties consumerProperties, String topic, Collection<String> tokens)
-      throws InterruptedException {
+      throws InterruptedException, TimeoutException {
     Set<String> found = ConcurrentHashMap.newKeySet();
-    CountDownLatch caughtUp = new CountDownLatch(1);
-    try (TopicFollower follower = new TopicFollower(bootstrap, consumerProperties, topic, null, r -> {
+    TopicFollower.readToEnd(bootstrap, consumerProperties, topic, r -> {
       if (r.key() != null) {
         String key = new String(r.key(), StandardCharsets.UTF_8);
         for (String token : tokens) {
@@ -77,11 +76,7 @@ public final class Tombstones {
           }
         }
       }
-    }, caughtUp::countDown)) {
-      if (!caughtUp.await(60, TimeUnit.SECONDS)) {
-        throw new IllegalStateException("could not read " + topic + " to its end within 60 s to find the subject's keys");
-      }
-    }
+    }, Duration.ofSeconds(60));
     return new TreeSet<>(found);
   }
 }

@@ -75,6 +75,24 @@ public final class TopicFollower implements AutoCloseable {
     return caughtUp;
   }
 
+  /**
+   * Reads a topic once, from its beginning to where it ended when the read started, handing
+   * each record to {@code handler} (on the follower's thread): for a command that needs a
+   * topic's whole content once (the review queue, an erasure's keys).
+   *
+   * @throws java.util.concurrent.TimeoutException it could not be read to its end in {@code timeout}
+   */
+  public static void readToEnd(String bootstrap, Properties consumerProperties, String topic,
+      Consumer<ConsumerRecord<byte[], byte[]>> handler, Duration timeout)
+      throws InterruptedException, java.util.concurrent.TimeoutException {
+    java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+    try (TopicFollower follower = new TopicFollower(bootstrap, consumerProperties, topic, null, handler, done::countDown)) {
+      if (!done.await(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+        throw new java.util.concurrent.TimeoutException("could not read " + topic + " to its end within " + timeout.toSeconds() + " s");
+      }
+    }
+  }
+
   private void run() {
     long backoffMs = 100;
     while (running) {

@@ -17,8 +17,6 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -126,21 +124,20 @@ public final class ReviewDesk {
 
   /** Reads a topic from its beginning to where it ended when the read started (committed records). */
   private void readAll(String topic, Decoder decoder) throws IOException, InterruptedException {
-    CountDownLatch caughtUp = new CountDownLatch(1);
     List<String> unreadable = java.util.Collections.synchronizedList(new ArrayList<>());
-    try (TopicFollower follower = new TopicFollower(topics.bootstrap(), topics.consumer(), topic, null, record -> {
-      if (record.value() == null) {
-        return;
-      }
-      try {
-        decoder.accept(record.value());
-      } catch (IOException | RuntimeException e) {
-        unreadable.add(record.partition() + "@" + record.offset() + ": " + e.getMessage());
-      }
-    }, caughtUp::countDown)) {
-      if (!caughtUp.await(READ_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-        throw new IOException("could not read " + topic + " to its end within " + READ_TIMEOUT.toSeconds() + " s");
-      }
+    try {
+      TopicFollower.readToEnd(topics.bootstrap(), topics.consumer(), topic, record -> {
+        if (record.value() == null) {
+          return;
+        }
+        try {
+          decoder.accept(record.value());
+        } catch (IOException | RuntimeException e) {
+          unreadable.add(record.partition() + "@" + record.offset() + ": " + e.getMessage());
+        }
+      }, READ_TIMEOUT);
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new IOException(e.getMessage(), e);
     }
     if (!unreadable.isEmpty()) {
       // Never drop a case silently: a record this version cannot read stops the listing.
