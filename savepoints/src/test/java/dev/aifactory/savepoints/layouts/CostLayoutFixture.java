@@ -63,6 +63,9 @@ final class CostLayoutFixture {
     // Sample.fbUsedMib arrived with layout v2; a v1 savepoint's samples restore without it.
     // Falling over time, so the hour's maximum tells which samples carried a value.
     s.fbUsedMib = 30_000 - i * 10;
+    // Sample.gpuShare arrived with layout v3 (MIG): the whole GPU, which is what v1 and v2
+    // samples mean without it, so the windows are the same either way.
+    s.gpuShare = 1.0;
     s.labels = new Labels("risk", "online_inference", "scoring", "fraud:1");
     return UsageRecord.of(s);
   }

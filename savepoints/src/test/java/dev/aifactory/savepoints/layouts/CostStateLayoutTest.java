@@ -58,6 +58,11 @@ class CostStateLayoutTest {
     } else {
       assertThat(held).allMatch(s -> s.fbUsedMib == 30_000 - Integer.parseInt(s.eventId.substring(6)) * 10);
     }
+    if (layout.endsWith("v1") || layout.endsWith("v2")) {
+      assertThat(held).as("before MIG shares: a GPU without one").allMatch(s -> Double.isNaN(s.gpuShare));
+    } else {
+      assertThat(held).allMatch(s -> s.gpuShare == 1.0);
+    }
 
     Map<String, ResourceWindow> uninterrupted = byWindow(run(CostLayoutFixture.samples(0, CostLayoutFixture.TOTAL), null));
     Map<String, ResourceWindow> restored = byWindow(run(

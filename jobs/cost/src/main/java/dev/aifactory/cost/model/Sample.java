@@ -25,6 +25,12 @@ public class Sample {
    * serializer filling the new field with the constructor's value.
    */
   public double fbUsedMib = Double.NaN;
+  /**
+   * The fraction of the GPU its holder owns (a MIG instance's slices), in (0, 1]; NaN for a whole
+   * or time-sliced GPU. Added in state layout v3: a sample restored from an older savepoint has
+   * NaN, as above.
+   */
+  public double gpuShare = Double.NaN;
   public Labels labels;
 
   public Sample() {}

@@ -62,6 +62,10 @@ public final class UsageReader {
     s.cpuCoresRequested = doubleOr(u, "cpu_cores_requested", Double.NaN);
     s.cpuCoresCapacity = u.getSchema().getField("cpu_cores_capacity") == null ? Double.NaN : doubleOr(u, "cpu_cores_capacity", Double.NaN);
     s.memoryGb = doubleOr(u, "memory_gb", Double.NaN);
+    s.gpuShare = u.getSchema().getField("gpu_share") == null ? Double.NaN : doubleOr(u, "gpu_share", Double.NaN);
+    if (!Double.isNaN(s.gpuShare) && !(s.gpuShare > 0 && s.gpuShare <= 1)) {
+      return invalid(eventId, resourceId, time, "gpu_share must be in (0, 1], was " + s.gpuShare);
+    }
     if (s.isGpu() && (s.acceleratorType == null || !(s.gpuUtilPct >= 0 && s.gpuUtilPct <= 100))) {
       return invalid(eventId, resourceId, time, "a gpu sample needs accelerator_type and gpu_util_pct in [0, 100]");
     }

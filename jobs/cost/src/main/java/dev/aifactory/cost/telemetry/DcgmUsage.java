@@ -17,6 +17,10 @@ import java.util.Map;
  * (W), {@code DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION} (mJ counter); the accelerator type from
  * {@code modelName}. With the exporter's Kubernetes mapping a GPU held by a pod is charged to the
  * pod's namespace (the team) and the given workload class; a GPU without a pod is unallocated.
+ * A MIG instance carries its profile ({@code GPU_I_PROFILE}) and its share of the GPU, its compute
+ * slices over the GPU's ({@link #migSlices}); the slices no instance holds come as one more
+ * sample of the GPU, unallocated, so the cost job charges each instance its slices and shows the
+ * free ones as idle instead of splitting the GPU equally between the instances it sees.
  */
 public final class DcgmUsage {
 
@@ -48,18 +52,67 @@ public final class DcgmUsage {
     }
     List<Usage> out = new ArrayList<>();
     byGpu.values().forEach(b -> out.add(b.build()));
+    out.addAll(freeMigSlices(out, scrapedAt, owners));
     return out;
+  }
+
+  /** Per GPU split into MIG instances, the share of its slices none of them holds, as an unallocated sample. */
+  private static List<Usage> freeMigSlices(List<Usage> samples, Instant at, Owners owners) {
+    Map<String, List<Usage>> byGpu = new LinkedHashMap<>();
+    samples.forEach(u -> byGpu.computeIfAbsent(u.getResourceId(), k -> new ArrayList<>()).add(u));
+    List<Usage> free = new ArrayList<>();
+    byGpu.forEach((uuid, instances) -> {
+      if (instances.stream().anyMatch(u -> u.getGpuShare() == null)) {
+        return; // a whole or time-sliced GPU: its co-tenants split it
+      }
+      double held = instances.stream().mapToDouble(Usage::getGpuShare).sum();
+      if (held < 1 - 1e-9) {
+        Usage first = instances.get(0);
+        free.add(Usage.newBuilder()
+            .setEventId(uuid + "/free-mig-slices@" + at.toEpochMilli())
+            .setEventTime(at)
+            .setResourceId(uuid)
+            .setResourceType("gpu")
+            .setAcceleratorType(first.getAcceleratorType())
+            .setGpuUtilPct(0.0)
+            .setGpuShare(1 - held)
+            .setTeam(owners.defaultTeam())
+            .setWorkloadClass("unallocated")
+            .build());
+      }
+    });
+    return free;
+  }
+
+  /**
+   * Compute slices of a MIG profile ("3g.71gb": 3) over the GPU's (4 on an A30, 7 on the A100,
+   * H100 and H200), or null when the profile does not say.
+   */
+  static Double migShare(String profile, String acceleratorType) {
+    if (profile == null) {
+      return null;
+    }
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("^(?:\\d+c\\.)?(\\d+)g\\.").matcher(profile);
+    if (!m.find()) {
+      return null;
+    }
+    int gpuSlices = "A30".equals(acceleratorType) ? 4 : 7;
+    return Math.min(1.0, Integer.parseInt(m.group(1)) / (double) gpuSlices);
   }
 
   private static Usage.Builder start(String uuid, String holder, Map<String, String> labels, Instant at, Owners owners) {
     String pod = labels.get("pod");
     boolean held = pod != null && !pod.isBlank();
+    String accelerator = acceleratorType(labels.get("modelName"));
+    String profile = labels.get("GPU_I_PROFILE");
     return Usage.newBuilder()
         .setEventId(uuid + (held ? "/" + holder : "") + "@" + at.toEpochMilli())
         .setEventTime(at)
         .setResourceId(uuid)
         .setResourceType("gpu")
-        .setAcceleratorType(acceleratorType(labels.get("modelName")))
+        .setAcceleratorType(accelerator)
+        .setMigProfile(profile)
+        .setGpuShare(migShare(profile, accelerator))
         .setTeam(held ? labels.getOrDefault("namespace", owners.defaultTeam()) : owners.defaultTeam())
         .setWorkloadClass(held ? owners.workloadClass() : "unallocated")
         .setJob(held ? pod : null);

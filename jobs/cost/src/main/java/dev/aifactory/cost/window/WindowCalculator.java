@@ -53,7 +53,7 @@ public final class WindowCalculator {
       while (next < samples.size() && samples.get(next).time == instant) {
         next++;
       }
-      double share = 1.0 / (next - i);
+      double[] shares = shares(samples, i, next);
       long intervalEnd = instant + maxIntervalMs;
       if (next < samples.size()) {
         intervalEnd = Math.min(intervalEnd, samples.get(next).time);
@@ -65,6 +65,7 @@ public final class WindowCalculator {
       Sample previous = i > 0 ? samples.get(i - 1) : null; // a sample of the previous instant
       for (int k = i; k < next; k++) {
         Sample cur = samples.get(k);
+        double share = shares[k - i];
         if (seconds == 0 && !inWindow) {
           continue;
         }
@@ -93,6 +94,33 @@ public final class WindowCalculator {
       out.add(acc.result(start, end, acc == widest ? gap : 0));
     }
     return out;
+  }
+
+  /**
+   * Each co-tenant's part of the resource at one instant ({@code samples[from, to)}): a MIG
+   * instance owns the share it reports (its slices; scaled down if an instant's shares exceed
+   * the GPU); co-tenants without a share (pods time-slicing a GPU, workloads on one host) split
+   * what no share claims equally.
+   */
+  static double[] shares(List<Sample> samples, int from, int to) {
+    double claimed = 0;
+    int unclaimed = 0;
+    for (int k = from; k < to; k++) {
+      double s = samples.get(k).gpuShare;
+      if (Double.isNaN(s)) {
+        unclaimed++;
+      } else {
+        claimed += s;
+      }
+    }
+    double scale = claimed > 1 ? 1 / claimed : 1;
+    double rest = unclaimed == 0 ? 0 : Math.max(0, 1 - claimed * scale) / unclaimed;
+    double[] shares = new double[to - from];
+    for (int k = from; k < to; k++) {
+      double s = samples.get(k).gpuShare;
+      shares[k - from] = Double.isNaN(s) ? rest : s * scale;
+    }
+    return shares;
   }
 
   /** CPU or GPU utilization of a sample, in [0, 1]. */

@@ -110,6 +110,30 @@ class TelemetryAdapterTest {
   }
 
   @Test
+  void migInstancesCarryTheirShareOfTheGpuAndTheFreeSlicesComeAsUnallocated() {
+    String gpu = "gpu=\"1\",UUID=\"GPU-mig\",modelName=\"NVIDIA H200\"";
+    List<Usage> samples = DcgmUsage.from(PrometheusText.parse(
+        "DCGM_FI_DEV_GPU_UTIL{" + gpu + ",GPU_I_ID=\"1\",GPU_I_PROFILE=\"3g.71gb\",namespace=\"risk\",pod=\"big\"} 50\n"
+            + "DCGM_FI_DEV_GPU_UTIL{" + gpu + ",GPU_I_ID=\"2\",GPU_I_PROFILE=\"1c.1g.18gb\",namespace=\"growth\",pod=\"small\"} 20\n"),
+        java.time.Instant.parse("2026-12-01T00:00:00Z"), new DcgmUsage.Owners("platform", "online_inference"));
+    assertThat(samples).extracting(u -> u.getTeam() + " " + u.getWorkloadClass() + " " + u.getMigProfile())
+        .containsExactly("risk online_inference 3g.71gb", "growth online_inference 1c.1g.18gb", "platform unallocated null");
+    assertThat(samples).extracting(Usage::getGpuShare).containsExactly(3 / 7.0, 1 / 7.0, 1 - 4 / 7.0);
+    assertThat(samples).extracting(Usage::getResourceId).containsOnly("GPU-mig");
+    assertThat(samples).extracting(Usage::getEventId).doesNotHaveDuplicates();
+  }
+
+  @Test
+  void aWholeOrTimeSlicedGpuHasNoShareAndNoFreeSlices() {
+    List<Usage> samples = DcgmUsage.from(PrometheusText.parse(
+        "DCGM_FI_DEV_GPU_UTIL{gpu=\"0\",UUID=\"GPU-0\",modelName=\"NVIDIA A30\",namespace=\"risk\",pod=\"p\"} 10\n"),
+        java.time.Instant.parse("2026-12-01T00:00:00Z"), new DcgmUsage.Owners("platform", "online_inference"));
+    assertThat(samples).hasSize(1).allSatisfy(u -> assertThat(u.getGpuShare()).isNull());
+    assertThat(DcgmUsage.migShare("2g.12gb", "A30")).as("an A30 has 4 slices").isEqualTo(0.5);
+    assertThat(DcgmUsage.migShare("all", "H100")).isNull();
+  }
+
+  @Test
   void parsesEscapedLabelValuesAndSkipsNaN() {
     List<PrometheusText.Metric> metrics = PrometheusText.parse("""
         m{a="x\\"y",b="1"} 2.5 1700000000000

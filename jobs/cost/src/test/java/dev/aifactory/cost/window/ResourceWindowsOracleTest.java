@@ -172,34 +172,28 @@ class ResourceWindowsOracleTest {
     // Two pods time-slice a GPU, two workloads share a 16-core host: each sampled every 10 s, at
     // the same instants. Each gets a window; the GPU's asset (and the host's) is counted once.
     long base = 16_667 * 60 * SECOND;
-    ResourceWindows function = new ResourceWindows(new long[] {60 * SECOND}, MAX_INTERVAL, LATENESS, PRICES);
-    List<ResourceWindow> windows;
-    try (var h = new KeyedTwoInputStreamOperatorTestHarness<>(new CoBroadcastWithKeyedOperator<>(function, List.of(ResourceWindows.PRICES)),
-        (Sample s) -> s.resourceId, (PriceBook.Entry e) -> "", Types.STRING)) {
-      h.open();
-      Labels risk = new Labels("risk", "online_inference", "scorer", "fraud:1");
-      Labels growth = new Labels("growth", "online_inference", "ranker", "rank:3");
-      for (long t = base; t <= base + 60 * SECOND; t += 10 * SECOND) {
-        for (Labels holder : List.of(risk, growth)) {
-          Sample gpu = reading(holder.job + "-gpu-" + t, t, -1);
-          gpu.resourceId = "gpu-shared";
-          gpu.labels = holder;
-          h.processElement1(new StreamRecord<>(gpu, t));
-          Sample cpu = new Sample();
-          cpu.eventId = holder.job + "-cpu-" + t;
-          cpu.time = t;
-          cpu.resourceId = "host-1/cpu";
-          cpu.resourceType = "cpu";
-          cpu.labels = holder;
-          cpu.cpuCoresCapacity = 16;
-          cpu.cpuCoresRequested = holder == risk ? 2 : 4;
-          cpu.cpuCoresUsed = 1;
-          h.processElement1(new StreamRecord<>(cpu, t));
-        }
+    Labels risk = new Labels("risk", "online_inference", "scorer", "fraud:1");
+    Labels growth = new Labels("growth", "online_inference", "ranker", "rank:3");
+    List<Sample> samples = new ArrayList<>();
+    for (long t = base; t <= base + 60 * SECOND; t += 10 * SECOND) {
+      for (Labels holder : List.of(risk, growth)) {
+        Sample gpu = reading(holder.job + "-gpu-" + t, t, -1);
+        gpu.resourceId = "gpu-shared";
+        gpu.labels = holder;
+        samples.add(gpu);
+        Sample cpu = new Sample();
+        cpu.eventId = holder.job + "-cpu-" + t;
+        cpu.time = t;
+        cpu.resourceId = "host-1/cpu";
+        cpu.resourceType = "cpu";
+        cpu.labels = holder;
+        cpu.cpuCoresCapacity = 16;
+        cpu.cpuCoresRequested = holder == risk ? 2 : 4;
+        cpu.cpuCoresUsed = 1;
+        samples.add(cpu);
       }
-      h.processBothWatermarks(new Watermark(Long.MAX_VALUE));
-      windows = h.extractOutputValues().stream().filter(w -> w.windowStart == base).toList();
     }
+    List<ResourceWindow> windows = minuteWindows(base, samples);
     List<ResourceWindow> gpu = windows.stream().filter(w -> w.resourceId.equals("gpu-shared")).toList();
     List<ResourceWindow> cpu = windows.stream().filter(w -> w.resourceId.equals("host-1/cpu")).toList();
     assertThat(gpu).extracting(w -> w.labels.team).containsExactlyInAnyOrder("risk", "growth");
@@ -211,6 +205,64 @@ class ResourceWindowsOracleTest {
     assertThat(cpu.stream().mapToDouble(w -> w.assetCost).sum()).as("16 core-minutes").isCloseTo(16 * coreMinute, within(1e-12));
     assertThat(cpu).anySatisfy(w -> assertThat(w.workloadCost).isCloseTo(2 * coreMinute, within(1e-12)))
         .anySatisfy(w -> assertThat(w.workloadCost).isCloseTo(4 * coreMinute, within(1e-12)));
+  }
+
+  @Test
+  void migInstancesPayForTheirSlicesAndTheFreeSlicesAreIdle() throws Exception {
+    // An H200 split into a 3g and a 1g instance; 3 of its 7 slices are free (the adapter reports
+    // them as an unallocated sample). Equal shares would charge the 1g instance as much as the 3g.
+    long base = 16_667 * 60 * SECOND;
+    Labels big = new Labels("risk", "online_inference", "big", "fraud:1");
+    Labels small = new Labels("growth", "online_inference", "small", "rank:3");
+    Labels free = new Labels("platform", Labels.UNALLOCATED, null, null);
+    List<Sample> samples = new ArrayList<>();
+    for (long t = base; t <= base + 60 * SECOND; t += 10 * SECOND) {
+      for (Labels holder : List.of(big, small, free)) {
+        Sample gpu = reading(holder.team + "-gpu-" + t, t, -1);
+        gpu.resourceId = "gpu-mig";
+        gpu.labels = holder;
+        gpu.gpuShare = holder == small ? 1 / 7.0 : 3 / 7.0;
+        gpu.gpuUtilPct = holder == free ? 0 : 50;
+        samples.add(gpu);
+      }
+    }
+    List<ResourceWindow> windows = minuteWindows(base, samples);
+    double gpuMinute = 4.0 / 60;
+    assertThat(windows.stream().mapToDouble(w -> w.assetCost).sum()).as("one GPU-minute").isCloseTo(gpuMinute, within(1e-12));
+    ResourceWindow bigWindow = windows.stream().filter(w -> w.labels.team.equals("risk")).findFirst().orElseThrow();
+    ResourceWindow smallWindow = windows.stream().filter(w -> w.labels.team.equals("growth")).findFirst().orElseThrow();
+    ResourceWindow freeWindow = windows.stream().filter(w -> w.labels.team.equals("platform")).findFirst().orElseThrow();
+    assertThat(bigWindow.workloadCost).isCloseTo(gpuMinute * 3 / 7, within(1e-12));
+    assertThat(smallWindow.workloadCost).isCloseTo(gpuMinute / 7, within(1e-12));
+    assertThat(freeWindow.workloadCost).isCloseTo(0, within(1e-15));
+    assertThat(freeWindow.idleCost).as("the 3 free slices").isCloseTo(gpuMinute * 3 / 7, within(1e-12));
+  }
+
+  @Test
+  void sharesAboveTheWholeGpuAreScaledAndUnclaimedCoTenantsSplitTheRest() {
+    Sample a = new Sample();
+    a.gpuShare = 0.8;
+    Sample b = new Sample();
+    b.gpuShare = 0.4;
+    Sample c = new Sample();
+    assertThat(WindowCalculator.shares(List.of(a, b, c), 0, 3)).containsExactly(new double[] {0.8 / 1.2, 0.4 / 1.2, 0}, within(1e-12));
+    a.gpuShare = 0.5;
+    Sample d = new Sample();
+    assertThat(WindowCalculator.shares(List.of(a, c, d), 0, 3)).containsExactly(new double[] {0.5, 0.25, 0.25}, within(1e-12));
+  }
+
+  /** The one-minute windows from {@code base} that the shipped operator makes of {@code samples}. */
+  private static List<ResourceWindow> minuteWindows(long base, List<Sample> samples) throws Exception {
+    ResourceWindows function = new ResourceWindows(new long[] {60 * SECOND}, MAX_INTERVAL, LATENESS, PRICES);
+    try (var h = new KeyedTwoInputStreamOperatorTestHarness<>(new CoBroadcastWithKeyedOperator<>(function, List.of(ResourceWindows.PRICES)),
+        (Sample s) -> s.resourceId, (PriceBook.Entry e) -> "", Types.STRING)) {
+      h.open();
+      for (Sample s : samples) {
+        h.processElement1(new StreamRecord<>(s, s.time));
+      }
+      h.processBothWatermarks(new Watermark(Long.MAX_VALUE));
+      return h.extractOutputValues().stream().filter(w -> w.windowStart == base).toList();
+    }
   }
 
   private static Sample reading(String id, long time, long energyMj) {
