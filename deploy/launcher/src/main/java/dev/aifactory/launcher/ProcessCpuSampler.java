@@ -1,12 +1,10 @@
 package dev.aifactory.launcher;
 
 import com.sun.management.OperatingSystemMXBean;
-import dev.aifactory.schemas.wire.AvroWire;
-import dev.aifactory.telemetry.Usage;
+import dev.aifactory.schemas.telemetry.CpuSample;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.Properties;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -49,13 +47,11 @@ final class ProcessCpuSampler implements AutoCloseable {
     }
     while (running) {
       long now = System.currentTimeMillis();
-      Usage u = Usage.newBuilder().setEventId(host + "/cpu@" + now).setEventTime(Instant.ofEpochMilli(now))
-          .setResourceId(host + "/cpu").setResourceType("cpu")
-          .setCpuCoresUsed(Math.max(0, os.getProcessCpuLoad()) * cores).setCpuCoresRequested(requestedCores)
-          .setCpuCoresCapacity((double) cores)
-          .setMemoryGb((Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) / 1e9)
-          .setTeam(labels.team).setWorkloadClass(labels.workloadClass).setJob(labels.job).setModel(labels.model).build();
-      producer.send(new ProducerRecord<>(topic, null, now, u.getResourceId().getBytes(StandardCharsets.UTF_8), AvroWire.singleObject(u)));
+      String resource = host + "/cpu";
+      byte[] sample = CpuSample.encode(resource + "@" + now, now, resource, Math.max(0, os.getProcessCpuLoad()) * cores,
+          requestedCores, cores, (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) / 1e9,
+          labels.team, labels.workloadClass, labels.job, labels.model);
+      producer.send(new ProducerRecord<>(topic, null, now, resource.getBytes(StandardCharsets.UTF_8), sample));
       try {
         Thread.sleep(intervalMs);
       } catch (InterruptedException e) {

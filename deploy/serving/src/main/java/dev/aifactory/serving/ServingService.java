@@ -97,7 +97,8 @@ public final class ServingService implements AutoCloseable {
       ServingApi.Fallback fallback = new ServingApi.Fallback(
           Decision.valueOf(config.get("serving.fallback.decision", "REVIEW").toUpperCase(Locale.ROOT)));
       UsageMeter usage = new UsageMeter(bootstrap, config.properties("kafka.producer."), config.get("serving.usage.topic"),
-          config.get("serving.job-name", "factory-serving"), config.getDuration("serving.usage.interval", Duration.ofSeconds(10)));
+          config.get("serving.job-name", "factory-serving"), config.getDuration("serving.usage.interval", Duration.ofSeconds(10)),
+          config.get("serving.team", "platform"), capacityCores(config));
       parts.add(usage);
       ServingApi api = new ServingApi(lookup, scorer, gate, fallback, audit, usage, new ServingMetrics(),
           config.getInt("serving.http.max-threads", 32))
@@ -109,6 +110,12 @@ public final class ServingService implements AutoCloseable {
       closeAll(parts);
       throw e;
     }
+  }
+
+  /** The cores the process may use: configured (its CPU request or limit), else the JVM's view of the machine. */
+  private static double capacityCores(JobConfig config) {
+    double configured = Double.parseDouble(config.get("serving.cpu.capacity-cores", "0"));
+    return configured > 0 ? configured : Runtime.getRuntime().availableProcessors();
   }
 
   public int port() {

@@ -71,6 +71,7 @@ class ServingApiTest {
   static final String MARKETING = "marketing-key-0b7e";
   static final String LOOKUP_ONLY = "lookup-key-5e21";
   static final String METERED = "metered-key-3c9a";
+  static final String PRICED = "priced-key-8d12";
   static final String SWAPPED = "fraud-swapped";
 
   @TempDir
@@ -102,8 +103,9 @@ class ServingApiTest {
           - {id: campaigns, pool: public, rate_per_second: 100, scopes: [score], purpose: marketing, key_sha256: [%s]}
           - {id: lookups, pool: public, rate_per_second: 100, scopes: [features], purpose: fraud_detection, key_sha256: [%s]}
           - {id: metered, pool: public, rate_per_second: 100, scopes: [score], purpose: fraud_detection, key_sha256: [%s]}
+          - {id: priced, pool: public, rate_per_second: 100, scopes: [score], purpose: fraud_detection, key_sha256: [%s]}
         """.formatted(Tenants.sha256(CHECKOUT), Tenants.sha256(OPS), Tenants.sha256(SLOW), Tenants.sha256(MARKETING),
-        Tenants.sha256(LOOKUP_ONLY), Tenants.sha256(METERED)));
+        Tenants.sha256(LOOKUP_ONLY), Tenants.sha256(METERED), Tenants.sha256(PRICED)));
     v1 = TestModels.train(tmp.resolve("models"), VIEW, 1, 7);
     v2 = TestModels.train(tmp.resolve("models"), VIEW, 2, 8);
     registry = ModelRegistry.open(IcebergCatalogs.local(tmp.resolve("warehouse")).loadCatalog());
@@ -518,15 +520,78 @@ class ServingApiTest {
     }
   }
 
+  /**
+   * The API's own CPU reaches the cost job as cpu samples of its instance, split over the tenants
+   * by their requests, and the cost job's reader and window calculator price them: the tenant's
+   * share has a cost under the same labels as its decisions, so unit economics can divide one by
+   * the other.
+   */
+  @Test
+  void theApisOwnCpuIsPricedPerTenantUnderTheLabelsOfItsDecisions() throws Exception {
+    // Metered every 200 ms instead of every 10 s, as above.
+    try (ServingService service = ServingService.start(redisConfig(redis).with("serving.usage.interval", "200ms"))) {
+      for (int i = 0; i < 20; i++) {
+        assertThat(score(service, PRICED, payment("cpu-" + i, "card-cpu", 10 + i)).statusCode()).isEqualTo(200);
+      }
+      waitFor(() -> usage().stream().anyMatch(u -> u.sample != null && "priced".equals(u.sample.labels.team)),
+          "a cpu sample of tenant priced");
+      Thread.sleep(1_000); // a few idle intervals after the requests
+    }
+    List<dev.aifactory.cost.model.UsageRecord> usage = usage();
+    assertThat(usage).as("every record reads as valid in the cost job").allSatisfy(u -> assertThat(u.rejected).isNull());
+    dev.aifactory.cost.model.Sample tenantSample = usage.stream().map(u -> u.sample)
+        .filter(s -> s != null && "priced".equals(s.labels.team) && s.cpuCoresUsed > 0).findFirst().orElseThrow();
+    assertThat(tenantSample.resourceType).isEqualTo("cpu");
+    assertThat(tenantSample.cpuCoresCapacity).as("the JVM's cores, by default").isEqualTo(Runtime.getRuntime().availableProcessors());
+    dev.aifactory.cost.model.Metering decisions = usage.stream().map(u -> u.metering)
+        .filter(m -> m != null && "priced".equals(m.labels.team)).findFirst().orElseThrow();
+    assertThat(dev.aifactory.cost.economics.MeteringWindow.subject(tenantSample.labels)).as("joins the tenant's decisions")
+        .isEqualTo(dev.aifactory.cost.economics.MeteringWindow.subject(decisions.labels));
+
+    List<dev.aifactory.cost.model.Sample> instance = usage.stream().map(u -> u.sample)
+        .filter(s -> s != null && s.resourceId.equals(tenantSample.resourceId))
+        .sorted(java.util.Comparator.comparingLong(s -> s.time)).toList();
+    assertThat(instance).as("idle intervals belong to the team that runs the service")
+        .anyMatch(s -> "platform".equals(s.labels.team) && s.labels.model == null);
+    long start = instance.get(0).time;
+    long end = instance.get(instance.size() - 1).time + 1;
+    var prices = dev.aifactory.cost.prices.PriceBook.from(JobConfig.load("cost-defaults.properties"));
+    List<dev.aifactory.cost.model.ResourceWindow> windows =
+        dev.aifactory.cost.window.WindowCalculator.compute(instance, start, end, 30_000, prices);
+    var tenant = windows.stream().filter(w -> w.labels.equals(tenantSample.labels)).findFirst().orElseThrow();
+    assertThat(tenant.workloadCost).as("the tenant pays for the cores its requests used").isPositive();
+    double asset = windows.stream().mapToDouble(w -> w.assetCost).sum();
+    assertThat(asset).as("the instance's capacity at the vCPU-hour price, shared between the co-tenants")
+        .isCloseTo(Runtime.getRuntime().availableProcessors() * 0.04 * (end - start) / 3.6e6, within(1e-12));
+  }
+
+  /** The usage topic as the cost job reads it, through its own deserializer. */
+  static List<dev.aifactory.cost.model.UsageRecord> usage() {
+    var deserializer = new dev.aifactory.cost.source.UsageTopicDeserializer();
+    deserializer.open(null);
+    List<dev.aifactory.cost.model.UsageRecord> out = new ArrayList<>();
+    for (ConsumerRecord<byte[], byte[]> m : kafka.readTopic("telemetry.usage")) {
+      deserializer.deserialize(m, new org.apache.flink.util.Collector<>() {
+        @Override
+        public void collect(dev.aifactory.cost.model.UsageRecord r) {
+          out.add(r);
+        }
+
+        @Override
+        public void close() {}
+      });
+    }
+    return out;
+  }
+
   /** Rows scored for a tenant on the usage topic, as the cost job reads them (plain Avro Usage). */
   static long meteredRows(String tenant) {
     long rows = 0;
     for (ConsumerRecord<byte[], byte[]> m : kafka.readTopic("telemetry.usage")) {
       try {
         dev.aifactory.telemetry.Usage u = dev.aifactory.telemetry.Usage.fromByteBuffer(java.nio.ByteBuffer.wrap(m.value()));
-        if (tenant.equals(u.getTeam())) {
+        if (tenant.equals(u.getTeam()) && "job".equals(u.getResourceType())) {
           assertThat(u.getWorkloadClass()).isEqualTo("sync_inference");
-          assertThat(u.getResourceType()).isEqualTo("job");
           assertThat(u.getModel()).isEqualTo("fraud:1");
           rows += u.getRowsScored();
         }

@@ -49,6 +49,7 @@ public final class ServingApi implements AutoCloseable {
   // pipe written by another thread, a hand-off per response that cost most of a request's time.
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String TENANT = "tenant";
+  private static final String MODEL = "model";
 
   /** What a payment is decided as when its features cannot be read (declared in configuration). */
   public record Fallback(dev.aifactory.scoring.model.Decision decision) {}
@@ -156,6 +157,7 @@ public final class ServingApi implements AutoCloseable {
         SyncScorer.Scored scored = scorer.score(payment.eventId(), values);
         decision = SyncPredictions.scored(payment, token, tenant.id(), vector, values, scored);
         usage.scored(tenant.id(), scored.model().label(), scored.inferenceMicros());
+        ctx.attribute(MODEL, scored.model().label());
         body.put("score", scored.score());
         body.put("decision", scored.decision().name());
         body.put("model", Map.of("name", scored.model().name(), "version", scored.model().version()));
@@ -197,6 +199,7 @@ public final class ServingApi implements AutoCloseable {
         error(ctx, 500, null, "internal error: " + e.getClass().getSimpleName());
       } finally {
         String tenant = ctx.attribute(TENANT);
+        usage.requested(tenant, ctx.attribute(MODEL));
         metrics.request(tenant == null ? "anonymous" : tenant, route, Integer.toString(ctx.statusCode()), System.nanoTime() - start);
       }
     };
