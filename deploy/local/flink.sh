@@ -5,6 +5,8 @@
 #   deploy/local/flink.sh start-taskmanager      one more TaskManager (prints its number)
 #   deploy/local/flink.sh kill-taskmanager N     SIGKILL, for fault drills
 #   deploy/local/flink.sh stop-taskmanager N
+#   deploy/local/flink.sh kill-jobmanager        SIGKILL (no HA here: jobs then restart from
+#   deploy/local/flink.sh start-jobmanager       their latest retained checkpoint, see README)
 # Settings (environment): FLINK_DIR (.factory/local/flink), FLINK_REST_PORT (8081),
 # FLINK_RPC_PORT (6123), FLINK_TASKMANAGERS (2), FLINK_SLOTS (4), FLINK_JM_MEMORY (1536m),
 # FLINK_TM_MEMORY (2048m), FLINK_CHECKPOINT_INTERVAL (10 s), FLINK_PROM_PORTS (9250-9269).
@@ -138,6 +140,8 @@ case "${1:-}" in
   status) status ;;
   start-taskmanager) write_conf; start_taskmanager ;;
   kill-taskmanager) stop_process "taskmanager-${2:?taskmanager number}" KILL ;;
+  kill-jobmanager) stop_process jobmanager KILL ;;
+  start-jobmanager) write_conf; start_jobmanager ;;
   stop-taskmanager) stop_process "taskmanager-${2:?taskmanager number}" ;;
-  *) echo "usage: $0 start|stop|status|start-taskmanager|kill-taskmanager N|stop-taskmanager N" >&2; exit 2 ;;
+  *) echo "usage: $0 start|stop|status|start-taskmanager|kill-taskmanager N|stop-taskmanager N|kill-jobmanager|start-jobmanager" >&2; exit 2 ;;
 esac

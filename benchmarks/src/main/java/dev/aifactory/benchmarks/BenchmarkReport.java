@@ -19,7 +19,7 @@ import java.util.Map;
 import javax.imageio.ImageIO;
 
 /** Writes a benchmark's JSON (results, parameters, versions, machine) and a bar chart beside it. */
-final class BenchmarkReport {
+public final class BenchmarkReport {
 
   private BenchmarkReport() {}
 
@@ -47,7 +47,7 @@ final class BenchmarkReport {
   }
 
   /** Adds versions and machine to {@code json}, writes {@code <name>.json} and a bar chart {@code <name>.png}. */
-  static void save(Path dir, String name, Map<String, Object> json, String plotTitle, Map<String, Double> bars)
+  public static void save(Path dir, String name, Map<String, Object> json, String plotTitle, Map<String, Double> bars)
       throws IOException {
     save(dir, name, json, plotTitle, bars, false);
   }

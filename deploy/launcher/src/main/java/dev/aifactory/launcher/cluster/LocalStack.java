@@ -138,6 +138,24 @@ public final class LocalStack implements AutoCloseable {
     script("flink.sh", "kill-taskmanager", String.valueOf(number));
   }
 
+  /**
+   * SIGKILL to the JobManager. The local cluster has no high availability: its running jobs are
+   * gone with it, and come back as new jobs from their latest retained checkpoint
+   * ({@link #checkpoints()}) once {@link #startJobManager()} has brought it back.
+   */
+  public void killJobManager() {
+    script("flink.sh", "kill-jobmanager");
+  }
+
+  public void startJobManager() {
+    script("flink.sh", "start-jobmanager");
+  }
+
+  /** Where the cluster's jobs keep their checkpoints: one folder per job id, chk-N inside. */
+  public Path checkpoints() {
+    return dir.resolve("flink").resolve("checkpoints");
+  }
+
   /** SIGKILL to the Kafka broker, as a crashed machine would; {@link #startKafka()} brings it back on its data. */
   public void killKafka() {
     try {
