@@ -68,8 +68,10 @@ public final class SqlLatestBenchmark {
     int vectors = Integer.parseInt(options.getOrDefault("vectors", "20"));
     int runs = Integer.parseInt(options.getOrDefault("runs", "5"));
     // The gateway and cluster JVMs start cold: the first queries of a fresh stack run 2 to 5 times
-    // slower than the same queries later, so each query is run this many times before the counted runs.
-    int warmups = Integer.parseInt(options.getOrDefault("warmups", "3"));
+    // slower than the same queries later, and a one-card query kept getting faster for about ten
+    // runs (the gateway, JobManager and TaskManager compiling their hot paths), so each query is
+    // run this many times before the counted runs. The warm-up runs are in the JSON.
+    int warmups = Integer.parseInt(options.getOrDefault("warmups", "10"));
     int upsertsPerSecond = Integer.parseInt(options.getOrDefault("upserts-per-second", "2000"));
     Path out = Path.of(options.getOrDefault("out", "results"));
     Path repository = Path.of("..").toAbsolutePath().normalize();
