@@ -47,10 +47,12 @@ public final class OnlineOfflineConsistency {
   public static Map<String, OnlineVector> newestVectors(FeatureView view, List<Map.Entry<byte[], byte[]>> messages)
       throws Exception {
     BinaryMessageDecoder<GenericData.Record> decoder = new BinaryMessageDecoder<>(GenericData.get(), OnlineSchema.of(view));
+    dev.aifactory.features.online.OnlineCodec codec = new dev.aifactory.features.online.OnlineCodec(view);
     Map<String, OnlineVector> newest = new HashMap<>();
     for (Map.Entry<byte[], byte[]> m : messages) {
-      OnlineKey key = OnlineKey.parse(m.getKey());
-      if (!key.of(view) || m.getValue() == null) {
+      // Records of a release that keyed the topic by the entity alone count too.
+      OnlineKey key = OnlineKey.resolve(m.getKey(), m.getValue(), codec);
+      if (key == null || m.getValue() == null) {
         continue; // another view or version on the topic, or a tombstone
       }
       String entity = key.entity();

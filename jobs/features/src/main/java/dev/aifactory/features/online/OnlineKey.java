@@ -48,6 +48,32 @@ public record OnlineKey(String view, int version, String entity) {
     return new OnlineKey(m.group(1), Integer.parseInt(m.group(2)), m.group(3));
   }
 
+  /**
+   * The key of an online topic record of {@code codec}'s view version, or null when the record
+   * belongs to another view or version (or has no key). A record of a release before the key held
+   * the view and version, keyed by the entity alone, is resolved from its value, which carries
+   * its version; such a tombstone has no value and counts for every version.
+   */
+  public static OnlineKey resolve(byte[] key, byte[] value, OnlineCodec codec) {
+    if (key == null) {
+      return null;
+    }
+    try {
+      OnlineKey parsed = parse(key);
+      return parsed.of(codec.view()) ? parsed : null;
+    } catch (IllegalArgumentException unversioned) {
+      String entity = new String(key, StandardCharsets.UTF_8);
+      if (value == null) {
+        return of(codec.view(), entity);
+      }
+      try {
+        return codec.decode(value).entity().equals(entity) ? of(codec.view(), entity) : null;
+      } catch (Exception anotherVersion) {
+        return null; // the value is another version's record (or none at all)
+      }
+    }
+  }
+
   private static String abbreviated(String s) {
     return s.length() <= 80 ? s : s.substring(0, 80) + "...";
   }

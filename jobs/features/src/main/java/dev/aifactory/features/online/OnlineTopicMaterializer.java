@@ -14,10 +14,9 @@ import org.slf4j.LoggerFactory;
  * store ready once it has read up to where the topic ended when it started. Records are keyed by
  * {@link OnlineKey}: those of views it does not serve (another view or version on the same topic)
  * are skipped; a tombstone deletes its key. Records of releases before the key held the view and
- * version (keyed by the entity alone) are read too, their version taken from the value (it
- * carries it), so a topic written before an upgrade serves every card at once rather than only
- * those updated since; such a tombstone deletes the entity in every version served. Versions
- * never move backwards: the store keeps the newest vector whichever key brought it.
+ * version (keyed by the entity alone) are read too ({@link OnlineKey#resolve}), so a topic written
+ * before an upgrade serves every card at once rather than only those updated since. Vectors never
+ * move backwards: the store keeps the newest whichever key brought it.
  */
 public final class OnlineTopicMaterializer implements AutoCloseable {
 
@@ -49,61 +48,27 @@ public final class OnlineTopicMaterializer implements AutoCloseable {
   }
 
   private void apply(ConsumerRecord<byte[], byte[]> r) {
-    OnlineKey key = keyOf(r);
-    if (key == null && r.key() != null) {
-      applyUnversioned(r);
-      return;
-    }
-    OnlineCodec codec = key == null ? null : codecs.stream().filter(c -> key.of(c.view())).findFirst().orElse(null);
-    if (codec == null) {
-      skipped.incrementAndGet(); // another view or version, or no key
-      return;
-    }
-    if (r.value() == null) {
-      // A topic tombstone has no emitted_at: it supersedes every row up to its time.
-      store.write(key, StoredVector.tombstone(r.timestamp(), Long.MAX_VALUE));
-      applied.incrementAndGet();
-      return;
-    }
-    try {
-      OnlineCodec.Vector v = codec.decode(r.value());
-      store.write(key, new StoredVector(v.validFrom(), v.emittedAtMicros(), r.value()));
-      applied.incrementAndGet();
-    } catch (Exception e) {
-      LOG.warn("skipping an unreadable online record at {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), e.toString());
-      skipped.incrementAndGet();
-    }
-  }
-
-  /** A record keyed by the entity alone (releases before the key held the view and version). */
-  private void applyUnversioned(ConsumerRecord<byte[], byte[]> r) {
-    String entity = new String(r.key(), java.nio.charset.StandardCharsets.UTF_8);
-    if (r.value() == null) {
-      codecs.forEach(c -> store.write(OnlineKey.of(c.view(), entity), StoredVector.tombstone(r.timestamp(), Long.MAX_VALUE)));
-      applied.incrementAndGet();
-      return;
-    }
+    boolean served = false;
     for (OnlineCodec codec : codecs) {
+      OnlineKey key = OnlineKey.resolve(r.key(), r.value(), codec);
+      if (key == null) {
+        continue; // another view or version
+      }
+      if (r.value() == null) {
+        // A topic tombstone has no emitted_at: it supersedes every row up to its time.
+        store.write(key, StoredVector.tombstone(r.timestamp(), Long.MAX_VALUE));
+        served = true;
+        continue;
+      }
       try {
-        OnlineCodec.Vector v = codec.decode(r.value()); // fails unless the value is this version's record
-        if (v.entity().equals(entity)) {
-          store.write(OnlineKey.of(codec.view(), entity), new StoredVector(v.validFrom(), v.emittedAtMicros(), r.value()));
-          applied.incrementAndGet();
-          return;
-        }
+        OnlineCodec.Vector v = codec.decode(r.value());
+        store.write(key, new StoredVector(v.validFrom(), v.emittedAtMicros(), r.value()));
+        served = true;
       } catch (Exception e) {
-        // another version's record: try the next codec
+        LOG.warn("skipping an unreadable online record at {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), e.toString());
       }
     }
-    skipped.incrementAndGet(); // a version not served here, or not an online record
-  }
-
-  private static OnlineKey keyOf(ConsumerRecord<byte[], byte[]> r) {
-    try {
-      return r.key() == null ? null : OnlineKey.parse(r.key());
-    } catch (IllegalArgumentException e) {
-      return null;
-    }
+    (served ? applied : skipped).incrementAndGet();
   }
 
   @Override
