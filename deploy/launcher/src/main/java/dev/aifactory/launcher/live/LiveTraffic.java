@@ -76,9 +76,10 @@ public final class LiveTraffic implements AutoCloseable {
     }));
     if (onlineTopic != null) {
       BinaryMessageDecoder<GenericData.Record> rows = new BinaryMessageDecoder<>(GenericData.get(), OnlineSchema.of(view));
+      dev.aifactory.features.online.OnlineCodec codec = new dev.aifactory.features.online.OnlineCodec(view);
       consumers.add(consume(onlineTopic, r -> {
-        OnlineKey key = OnlineKey.parse(r.key());
-        if (r.value() != null && key.of(view)) {
+        OnlineKey key = OnlineKey.resolve(r.key(), r.value(), codec);
+        if (r.value() != null && key != null) {
           long now = System.nanoTime();
           GenericData.Record row = rows.decode(r.value());
           String card = key.entity();
