@@ -79,6 +79,7 @@ public final class SqlLatestBenchmark {
     org.apache.commons.io.FileUtils.deleteDirectory(dir.toFile());
     FeatureView view = FeatureViews.load("card_activity");
 
+    boolean met;
     try (LocalStack stack = new LocalStack(repository, dir, 1, 2, "10 s").withoutStackTopics()) {
       CatalogLoader loader = IcebergCatalogs.local(stack.warehouse());
       Catalog catalog = loader.loadCatalog();
@@ -150,8 +151,10 @@ public final class SqlLatestBenchmark {
       BenchmarkReport.plotLog(out.resolve("serving-sql.png"),
           "SQL over features through JDBC, median ms, log scale (lower is better)", bars);
       goals.forEach((goal, ok) -> System.out.printf("goal %-55s %s%n", goal, ok ? "met" : "MISSED"));
-      System.exit(goals.values().stream().allMatch(Boolean::booleanValue) ? 0 : 1);
+      met = goals.values().stream().allMatch(Boolean::booleanValue);
     }
+    // After the stack is closed: exiting inside the try left its JVMs running.
+    System.exit(met ? 0 : 1);
   }
 
   /** Card c's vector v at T0 + 5 min * v; every 10th card expired at its last vector. */
