@@ -101,7 +101,9 @@ public final class LineageGraph {
     }
     ModelRegistry registry = ModelRegistry.openExisting(catalog);
     List<ModelLineage> out = new ArrayList<>();
-    Set<String> names = new LinkedHashSet<>();
+    // Sorted: a scan returns the registry's rows in whatever order its files come, and the
+    // answers list models (and their training sets) in this order.
+    Set<String> names = new java.util.TreeSet<>();
     try (CloseableIterable<Record> rows = IcebergGenerics.read(catalog.loadTable(ModelRegistry.TABLE)).select("model_name").build()) {
       rows.forEach(r -> names.add((String) r.getField("model_name")));
     } catch (IOException e) {
