@@ -1,5 +1,6 @@
 package dev.aifactory.benchmarks;
 
+import dev.aifactory.common.deadletter.DeadLetter;
 import dev.aifactory.common.JobConfig;
 import dev.aifactory.common.generator.GeneratedMessage;
 import dev.aifactory.common.generator.GeneratorSettings;
@@ -8,7 +9,6 @@ import dev.aifactory.features.FeaturesJobMain;
 import dev.aifactory.features.FeaturesTopology;
 import dev.aifactory.features.definition.FeatureView;
 import dev.aifactory.features.definition.FeatureViews;
-import dev.aifactory.features.model.DroppedEvent;
 import dev.aifactory.features.model.FeatureRow;
 import dev.aifactory.features.sink.FeatureSinks;
 import dev.aifactory.localstack.LocalKafka;
@@ -456,7 +456,7 @@ public final class FeaturesBenchmark {
     }
 
     @Override
-    public void dropped(DataStream<DroppedEvent> events) {
+    public void dropped(DataStream<DeadLetter> events) {
       events.sinkTo(new DiscardingSink<>()).name("discard dropped");
     }
   }

@@ -1,11 +1,11 @@
 package dev.aifactory.savepoints;
 
+import dev.aifactory.common.deadletter.DeadLetter;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.aifactory.features.FeaturesTopology;
 import dev.aifactory.features.definition.FeatureView;
 import dev.aifactory.features.definition.FeatureViews;
-import dev.aifactory.features.model.DroppedEvent;
 import dev.aifactory.features.model.FeatureInput;
 import dev.aifactory.features.model.FeatureRow;
 import dev.aifactory.features.sink.FeatureSinks;
@@ -161,7 +161,7 @@ class FeatureStateBootstrapTest {
     }
 
     @Override
-    public void dropped(DataStream<DroppedEvent> events) {
+    public void dropped(DataStream<DeadLetter> events) {
       events.sinkTo(new DiscardingSink<>());
     }
   }

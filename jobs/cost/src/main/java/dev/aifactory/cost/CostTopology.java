@@ -1,5 +1,6 @@
 package dev.aifactory.cost;
 
+import dev.aifactory.common.deadletter.DeadLetter;
 import dev.aifactory.cost.alerts.AlertEvent;
 import dev.aifactory.cost.alerts.BurnRateAlerts;
 import dev.aifactory.cost.alerts.IdleAcceleratorAlerts;
@@ -53,11 +54,11 @@ public final class CostTopology {
         out.collect(r.metering);
       }
     }).returns(Metering.class).uid("metering").name("metering");
-    DataStream<Rejected> unusable = usage.flatMap((UsageRecord r, Collector<Rejected> out) -> {
+    DataStream<DeadLetter> unusable = usage.flatMap((UsageRecord r, Collector<DeadLetter> out) -> {
       if (r.rejected != null) {
         out.collect(r.rejected);
       }
-    }).returns(Rejected.class).uid("unusable").name("unusable usage");
+    }).returns(DeadLetter.class).uid("unusable").name("unusable usage");
 
     SingleOutputStreamOperator<ResourceWindow> windows = samples
         .keyBy(s -> s.resourceId)
@@ -106,8 +107,8 @@ public final class CostTopology {
         .returns(AlertEvent.class).uid("idle-accelerator-alerts").name("idle accelerator alerts");
     sinks.alerts(burn.union(idle));
 
-    DataStream<Rejected> late = lateMetering.map(m -> new Rejected(Rejected.LATE, "metering record after its window closed",
-        m.eventId, m.labels.job, m.time, Long.MIN_VALUE, System.currentTimeMillis())).returns(Rejected.class).name("late metering");
+    DataStream<DeadLetter> late = lateMetering.map(m -> Rejected.of(Rejected.LATE, "metering record after its window closed",
+        m.eventId, m.labels.job, m.time, Long.MIN_VALUE, System.currentTimeMillis())).returns(DeadLetter.class).name("late metering");
     sinks.rejected(unusable.union(windows.getSideOutput(ResourceWindows.REJECTED), late));
   }
 }

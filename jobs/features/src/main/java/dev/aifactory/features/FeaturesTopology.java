@@ -1,8 +1,8 @@
 package dev.aifactory.features;
 
+import dev.aifactory.common.deadletter.DeadLetter;
 import dev.aifactory.features.definition.FeatureView;
 import dev.aifactory.features.materialize.PerEventFeatures;
-import dev.aifactory.features.model.DroppedEvent;
 import dev.aifactory.features.model.FeatureInput;
 import dev.aifactory.features.model.FeatureRow;
 import dev.aifactory.features.sink.FeatureSinks;
@@ -30,7 +30,7 @@ import org.apache.flink.util.OutputTag;
  */
 public final class FeaturesTopology {
 
-  static final OutputTag<DroppedEvent> UNREADABLE = new OutputTag<>("unreadable") {};
+  static final OutputTag<DeadLetter> UNREADABLE = new OutputTag<>("unreadable") {};
 
   private FeaturesTopology() {}
 
@@ -56,9 +56,9 @@ public final class FeaturesTopology {
    * The readable inputs, the feature rows computed from them, the inputs too late to change a
    * row, and the records that could not be read.
    */
-  public record Computed(DataStream<FeatureInput> inputs, DataStream<FeatureRow> rows, DataStream<DroppedEvent> late,
-      DataStream<DroppedEvent> unreadable) {
-    public DataStream<DroppedEvent> dropped() {
+  public record Computed(DataStream<FeatureInput> inputs, DataStream<FeatureRow> rows, DataStream<DeadLetter> late,
+      DataStream<DeadLetter> unreadable) {
+    public DataStream<DeadLetter> dropped() {
       return late.union(unreadable);
     }
   }

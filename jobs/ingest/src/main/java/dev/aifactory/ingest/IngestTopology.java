@@ -1,5 +1,6 @@
 package dev.aifactory.ingest;
 
+import dev.aifactory.common.deadletter.DeadLetter;
 import dev.aifactory.ingest.decode.RetryParkedRecords;
 import dev.aifactory.ingest.decode.SplitUndecodable;
 import dev.aifactory.ingest.dedup.DeduplicateByEventId;
@@ -62,7 +63,7 @@ public final class IngestTopology {
     sinks.bronze(timed);
 
     int maxOriginal = settings.maxQuarantineOriginalBytes();
-    DataStream<Quarantined> violators = timed
+    DataStream<DeadLetter> violators = timed
         .filter(r -> !r.passedQuality()).uid("rule-violators").name("rule violators")
         .map(r -> Quarantined.ruleViolation(r, System.currentTimeMillis(), maxOriginal))
         .uid("to-quarantine").name("to quarantine");

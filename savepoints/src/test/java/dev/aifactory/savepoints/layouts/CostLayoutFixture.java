@@ -1,5 +1,6 @@
 package dev.aifactory.savepoints.layouts;
 
+import dev.aifactory.common.deadletter.DeadLetter;
 import dev.aifactory.common.JobConfig;
 import dev.aifactory.cost.CostSettings;
 import dev.aifactory.cost.CostTopology;
@@ -7,7 +8,6 @@ import dev.aifactory.cost.alerts.AlertEvent;
 import dev.aifactory.cost.economics.UnitEconomicsRow;
 import dev.aifactory.cost.focus.FocusRow;
 import dev.aifactory.cost.model.Labels;
-import dev.aifactory.cost.model.Rejected;
 import dev.aifactory.cost.model.ResourceWindow;
 import dev.aifactory.cost.model.Sample;
 import dev.aifactory.cost.model.UsageRecord;
@@ -112,7 +112,7 @@ final class CostLayoutFixture {
     }
 
     @Override
-    public void rejected(DataStream<Rejected> rejected) {
+    public void rejected(DataStream<DeadLetter> rejected) {
       rejected.sinkTo(new DiscardingSink<>());
     }
   }

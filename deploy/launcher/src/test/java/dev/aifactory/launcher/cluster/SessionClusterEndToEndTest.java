@@ -443,7 +443,7 @@ class SessionClusterEndToEndTest {
       flink.cancel(cost);
     }
     List<Record> rejected = read(TableIdentifier.of("gold", "cost_rejected")).stream()
-        .filter(r -> String.valueOf(r.getField("resource_id")).startsWith("GPU-live"))
+        .filter(r -> String.valueOf(r.getField("subject")).startsWith("GPU-live"))
         .filter(r -> ((java.time.OffsetDateTime) r.getField("event_time")).toInstant().toEpochMilli() >= started)
         .toList();
     assertThat(rejected).as("live samples rejected").isEmpty();

@@ -280,29 +280,33 @@ class SqlGatewayEndToEndTest {
     OffsetDateTime at = OffsetDateTime.ofInstant(T0, ZoneOffset.UTC);
     Table late = catalog.loadTable(dev.aifactory.features.sink.FeatureTables.LATE);
     Record dropped = GenericRecord.create(late.schema());
-    dropped.setField("feature_view", "card_activity");
-    dropped.setField("feature_view_version", 2);
+    dropped.setField("job", "features");
+    dropped.setField("stage", "features");
+    dropped.setField("subject", "card_activity");
+    dropped.setField("subject_version", 2);
     dropped.setField("reason", "INVALID_ENTITY_KEY");
     dropped.setField("event_id", "evt-dead-1");
     dropped.setField("event_time", at);
-    dropped.setField("dropped_at", at);
+    dropped.setField("recorded_at", at);
     IcebergAppends.append(late, List.of(dropped));
     Table rejected = catalog.loadTable(dev.aifactory.cost.sink.CostTables.REJECTED);
     Record usage = GenericRecord.create(rejected.schema());
+    usage.setField("job", "cost");
+    usage.setField("stage", "usage");
     usage.setField("reason", "INVALID");
-    usage.setField("resource_id", "GPU-7");
+    usage.setField("subject", "GPU-7");
     usage.setField("event_time", at);
-    usage.setField("rejected_at", at);
+    usage.setField("recorded_at", at);
     IcebergAppends.append(rejected, List.of(usage));
 
-    Map<String, String> reasonByJob = new TreeMap<>();
+    Map<String, String> subjectByJob = new TreeMap<>();
     try (Connection jdbc = DriverManager.getConnection(jdbcUrl()); Statement st = jdbc.createStatement();
-        ResultSet rs = st.executeQuery("SELECT job, reason FROM factory.ops.dead_letters")) {
+        ResultSet rs = st.executeQuery("SELECT job, reason, subject FROM factory.ops.dead_letters")) {
       while (rs.next()) {
-        reasonByJob.put(rs.getString(1), rs.getString(2));
+        subjectByJob.put(rs.getString(1), rs.getString(2) + " " + rs.getString(3));
       }
     }
-    assertThat(reasonByJob).containsEntry("features", "INVALID_ENTITY_KEY").containsEntry("cost", "INVALID");
+    assertThat(subjectByJob).containsEntry("features", "INVALID_ENTITY_KEY card_activity").containsEntry("cost", "INVALID GPU-7");
   }
 
   private static void writePredictions(Catalog catalog) {

@@ -1,28 +1,31 @@
 package dev.aifactory.cost.model;
 
-/** A usage record the cost job could not use, with why: stored, never dropped silently. */
-public class Rejected {
+import dev.aifactory.common.deadletter.DeadLetter;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+/** The cost job's dead letters: a usage record it could not use, with why. Stored, never dropped silently. */
+public final class Rejected {
+  public static final String JOB = "cost";
+  public static final String STAGE = "usage";
   public static final String LATE = "LATE";
   public static final String UNDECODABLE = "UNDECODABLE";
   public static final String INVALID = "INVALID";
 
-  public String reason;
-  public String detail;
-  public String eventId;
-  public String resourceId;
-  public long eventTime;
-  public long watermark;
-  public long rejectedAt;
+  private Rejected() {}
 
-  public Rejected() {}
+  /**
+   * A usage record of {@code resourceId} the job read but could not use. {@code Long.MIN_VALUE}
+   * for the event time or the watermark means it had none.
+   */
+  public static DeadLetter of(String reason, String detail, String eventId, String resourceId, long eventTime, long watermark,
+      long rejectedAt) {
+    return DeadLetter.of(JOB, STAGE, reason, detail, rejectedAt).withSubject(resourceId, null)
+        .withEvent(null, eventId, eventTime).withWatermark(watermark);
+  }
 
-  public Rejected(String reason, String detail, String eventId, String resourceId, long eventTime, long watermark, long rejectedAt) {
-    this.reason = reason;
-    this.detail = detail;
-    this.eventId = eventId;
-    this.resourceId = resourceId;
-    this.eventTime = eventTime;
-    this.watermark = watermark;
-    this.rejectedAt = rejectedAt;
+  /** A message on the usage topic that did not decode: only where it came from is known. */
+  public static DeadLetter undecodable(ConsumerRecord<?, ?> record, String detail) {
+    return DeadLetter.of(JOB, STAGE, UNDECODABLE, detail, System.currentTimeMillis())
+        .withSource(record.topic(), record.partition(), record.offset(), record.timestamp());
   }
 }

@@ -1,10 +1,12 @@
 package dev.aifactory.cost.model;
 
+import dev.aifactory.common.deadletter.DeadLetter;
+
 /** One record of the usage topic, read: a resource sample, a metering record, or why it could not be used. */
 public class UsageRecord {
   public Sample sample;
   public Metering metering;
-  public Rejected rejected;
+  public DeadLetter rejected;
 
   public UsageRecord() {}
 
@@ -20,7 +22,7 @@ public class UsageRecord {
     return r;
   }
 
-  public static UsageRecord of(Rejected why) {
+  public static UsageRecord of(DeadLetter why) {
     UsageRecord r = new UsageRecord();
     r.rejected = why;
     return r;
@@ -28,6 +30,7 @@ public class UsageRecord {
 
   /** Event time: the sample's or the metering record's; rejected records carry what they had. */
   public long time() {
-    return sample != null ? sample.time : metering != null ? metering.time : rejected.eventTime;
+    return sample != null ? sample.time : metering != null ? metering.time
+        : rejected.eventTime == null ? Long.MIN_VALUE : rejected.eventTime;
   }
 }

@@ -1,9 +1,9 @@
 package dev.aifactory.cost.sink;
 
+import dev.aifactory.common.deadletter.DeadLetter;
 import dev.aifactory.cost.alerts.AlertEvent;
 import dev.aifactory.cost.economics.UnitEconomicsRow;
 import dev.aifactory.cost.focus.FocusRow;
-import dev.aifactory.cost.model.Rejected;
 import dev.aifactory.cost.model.ResourceWindow;
 import org.apache.flink.streaming.api.datastream.DataStream;
 
@@ -17,5 +17,5 @@ public interface CostSinks {
 
   void alerts(DataStream<AlertEvent> alerts);
 
-  void rejected(DataStream<Rejected> rejected);
+  void rejected(DataStream<DeadLetter> rejected);
 }

@@ -1,6 +1,7 @@
 package dev.aifactory.cost.sink;
 
 import dev.aifactory.common.IcebergTables;
+import dev.aifactory.common.deadletter.DeadLetterTable;
 import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.catalog.Catalog;
@@ -63,9 +64,6 @@ public final class CostTables {
       opt("cost_per_1k_predictions", D), opt("cost_per_million_records", D), opt("predictions_per_accelerator_hour", D),
       req("revision", I));
 
-  public static final Schema REJECTED_SCHEMA = new Schema(
-      req("reason", S), opt("detail", S), opt("event_id", S), opt("resource_id", S), req("event_time", T),
-      opt("watermark", T), req("rejected_at", T));
 
   public static void ensureExist(Catalog catalog) {
     IcebergTables.createOrAddColumns(catalog, FOCUS, FOCUS_SCHEMA, PartitionSpec.builderFor(FOCUS_SCHEMA).day("ChargePeriodStart").build());
@@ -73,6 +71,6 @@ public final class CostTables {
         PartitionSpec.builderFor(UTILIZATION_SCHEMA).day("window_start").build());
     IcebergTables.createOrAddColumns(catalog, UNIT_ECONOMICS, UNIT_ECONOMICS_SCHEMA,
         PartitionSpec.builderFor(UNIT_ECONOMICS_SCHEMA).day("window_start").build());
-    IcebergTables.createOrAddColumns(catalog, REJECTED, REJECTED_SCHEMA, PartitionSpec.builderFor(REJECTED_SCHEMA).day("rejected_at").build());
+    DeadLetterTable.ensure(catalog, REJECTED);
   }
 }

@@ -1,5 +1,7 @@
 package dev.aifactory.cost.sink;
 
+import dev.aifactory.common.deadletter.DeadLetter;
+import dev.aifactory.common.deadletter.DeadLetterTable;
 import dev.aifactory.common.kafka.KafkaSinks;
 
 import dev.aifactory.cost.AlertState;
@@ -8,7 +10,6 @@ import dev.aifactory.cost.CostRule;
 import dev.aifactory.cost.alerts.AlertEvent;
 import dev.aifactory.cost.economics.UnitEconomicsRow;
 import dev.aifactory.cost.focus.FocusRow;
-import dev.aifactory.cost.model.Rejected;
 import dev.aifactory.cost.model.ResourceWindow;
 import dev.aifactory.schemas.wire.AvroWire;
 import java.nio.charset.StandardCharsets;
@@ -59,11 +60,11 @@ public final class IcebergKafkaCostSinks implements CostSinks {
   }
 
   @Override
-  public void rejected(DataStream<Rejected> rejected) {
-    iceberg(rejected.map(r -> {
-      r.watermark = r.watermark == Long.MIN_VALUE ? r.eventTime : r.watermark;
-      return r;
-    }).returns(Rejected.class), Rejected.class, CostTables.REJECTED, CostTables.REJECTED_SCHEMA, "rejected");
+  public void rejected(DataStream<DeadLetter> rejected) {
+    DataStream<RowData> rows = rejected.map(DeadLetterTable::row)
+        .returns(InternalTypeInfo.of(FlinkSchemaUtil.convert(DeadLetterTable.SCHEMA)))
+        .uid("iceberg-rows-rejected").name("rejected rows");
+    IcebergSink.forRowData(rows).tableLoader(TableLoader.fromCatalog(catalog, CostTables.REJECTED)).uidSuffix("gold-rejected").append();
   }
 
   @Override

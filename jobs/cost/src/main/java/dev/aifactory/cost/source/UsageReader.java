@@ -76,7 +76,7 @@ public final class UsageReader {
   }
 
   private static UsageRecord invalid(String eventId, String resourceId, long time, String why) {
-    return UsageRecord.of(new Rejected(Rejected.INVALID, why, eventId, resourceId, time, Long.MIN_VALUE, System.currentTimeMillis()));
+    return UsageRecord.of(Rejected.of(Rejected.INVALID, why, eventId, resourceId, time, Long.MIN_VALUE, System.currentTimeMillis()));
   }
 
   private static long time(Object v) {

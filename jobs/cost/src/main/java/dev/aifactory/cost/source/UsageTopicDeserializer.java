@@ -29,10 +29,7 @@ public final class UsageTopicDeserializer implements KafkaRecordDeserializationS
     try {
       out.collect(UsageReader.read(decoder.decodeAsContract(record.value()).record()));
     } catch (Exception e) {
-      String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
-      out.collect(UsageRecord.of(new Rejected(Rejected.UNDECODABLE, e.getClass().getSimpleName() + ": " + e.getMessage(), key,
-          record.topic() + "-" + record.partition() + "@" + record.offset(), record.timestamp(), Long.MIN_VALUE,
-          System.currentTimeMillis())));
+      out.collect(UsageRecord.of(Rejected.undecodable(record, e.getClass().getSimpleName() + ": " + e.getMessage())));
     }
   }
 

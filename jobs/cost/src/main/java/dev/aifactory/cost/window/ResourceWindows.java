@@ -1,5 +1,6 @@
 package dev.aifactory.cost.window;
 
+import dev.aifactory.common.deadletter.DeadLetter;
 import dev.aifactory.cost.model.Labels;
 import dev.aifactory.cost.model.Rejected;
 import dev.aifactory.cost.model.ResourceWindow;
@@ -39,7 +40,7 @@ import org.apache.flink.util.OutputTag;
  */
 public final class ResourceWindows extends KeyedBroadcastProcessFunction<String, Sample, PriceBook.Entry, ResourceWindow> {
 
-  public static final OutputTag<Rejected> REJECTED = new OutputTag<>("rejected") {};
+  public static final OutputTag<DeadLetter> REJECTED = new OutputTag<>("rejected") {};
   public static final MapStateDescriptor<String, PriceBook.Entry> PRICES =
       new MapStateDescriptor<>("prices", Types.STRING, TypeInformation.of(PriceBook.Entry.class));
 
@@ -114,7 +115,7 @@ public final class ResourceWindows extends KeyedBroadcastProcessFunction<String,
     // (Before the first watermark it is Long.MIN_VALUE: subtracting would wrap around.)
     if (watermark != Long.MIN_VALUE && sample.time < watermark - latenessMs) {
       late.inc();
-      ctx.output(REJECTED, new Rejected(Rejected.LATE, "older than the watermark less the allowed lateness", sample.eventId,
+      ctx.output(REJECTED, Rejected.of(Rejected.LATE, "older than the watermark less the allowed lateness", sample.eventId,
           sample.resourceId, sample.time, watermark, ctx.timerService().currentProcessingTime()));
       return;
     }

@@ -37,7 +37,7 @@ class UsageWatermarksTest {
   @Test
   void aPartitionOfOnlyRejectedSamplesGoesIdleAndAValidSampleWakesIt() {
     var watermarks = UsageWatermarks.generator(Duration.ofSeconds(5), Duration.ofSeconds(30), () -> now);
-    UsageRecord invalid = UsageRecord.of(new Rejected(Rejected.INVALID, "gpu_util_pct=101 outside [0, 100]", "e1", "gpu-0",
+    UsageRecord invalid = UsageRecord.of(Rejected.of(Rejected.INVALID, "gpu_util_pct=101 outside [0, 100]", "e1", "gpu-0",
         1_767_225_600_000L, Long.MIN_VALUE, now));
     for (int second = 0; second < 31; second++) {
       now += 1_000;
@@ -56,7 +56,7 @@ class UsageWatermarksTest {
   @Test
   void theTimestampOfARejectedRecordIsItsKafkaTimestamp() {
     var assigner = UsageWatermarks.strategy(Duration.ofSeconds(5), Duration.ofSeconds(30)).createTimestampAssigner(null);
-    UsageRecord invalid = UsageRecord.of(new Rejected(Rejected.INVALID, "bad", "e1", "gpu-0", Long.MIN_VALUE, Long.MIN_VALUE, 0));
+    UsageRecord invalid = UsageRecord.of(Rejected.of(Rejected.INVALID, "bad", "e1", "gpu-0", Long.MIN_VALUE, Long.MIN_VALUE, 0));
     assertThat(assigner.extractTimestamp(invalid, 77_000L)).isEqualTo(77_000L);
   }
 }

@@ -1,5 +1,6 @@
 package dev.aifactory.cost.window;
 
+import dev.aifactory.common.deadletter.DeadLetter;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -72,7 +73,7 @@ class ResourceWindowsOracleTest {
 
     ResourceWindows function = new ResourceWindows(SIZES, MAX_INTERVAL, LATENESS, PRICES);
     Map<String, ResourceWindow> finalWindows = new HashMap<>();
-    List<Rejected> rejected = new ArrayList<>();
+    List<DeadLetter> rejected = new ArrayList<>();
     List<Sample> accepted = new ArrayList<>(all);
     try (var h = new KeyedTwoInputStreamOperatorTestHarness<>(new CoBroadcastWithKeyedOperator<>(function, List.of(ResourceWindows.PRICES)),
         (Sample s) -> s.resourceId, (PriceBook.Entry e) -> "", Types.STRING)) {
@@ -110,7 +111,7 @@ class ResourceWindowsOracleTest {
     // A too-late sample is not in the windows: it is in the rejected output.
     long corrected = finalWindows.values().stream().filter(w -> w.revision > 0).count();
     assertThat(rejected.size() + corrected).as("held-back samples corrected windows or were rejected").isPositive();
-    for (Rejected r : rejected) {
+    for (DeadLetter r : rejected) {
       assertThat(r.reason).isEqualTo(Rejected.LATE);
       assertThat(heldBackIds).as("only samples that arrived late are rejected").contains(r.eventId);
       accepted.removeIf(s -> s.eventId.equals(r.eventId));

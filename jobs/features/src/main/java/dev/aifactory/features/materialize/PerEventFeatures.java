@@ -1,5 +1,6 @@
 package dev.aifactory.features.materialize;
 
+import dev.aifactory.common.deadletter.DeadLetter;
 import dev.aifactory.features.definition.FeatureView;
 import dev.aifactory.features.model.DroppedEvent;
 import dev.aifactory.features.model.FeatureInput;
@@ -46,7 +47,7 @@ import org.apache.flink.util.OutputTag;
  */
 public final class PerEventFeatures extends KeyedProcessFunction<String, FeatureInput, FeatureRow> {
 
-  public static final OutputTag<DroppedEvent> DROPPED = new OutputTag<>("dropped") {};
+  public static final OutputTag<DeadLetter> DROPPED = new OutputTag<>("dropped") {};
 
   private final FeatureView view;
   private final boolean replay;
@@ -100,8 +101,8 @@ public final class PerEventFeatures extends KeyedProcessFunction<String, Feature
         return;
       }
       late.inc();
-      ctx.output(DROPPED, new DroppedEvent(DroppedEvent.LATE, "older than the watermark less " + tiling.lateness()
-          + " ms: the tiles it needs may be gone", e.entity, e.eventId, e.eventTime, watermark, System.currentTimeMillis()));
+      ctx.output(DROPPED, DroppedEvent.late("older than the watermark less " + tiling.lateness()
+          + " ms: the tiles it needs may be gone", e.entity, e.eventId, e.eventTime, watermark));
       return;
     }
     accept(List.of(e), ctx.getCurrentKey(), ctx.timerService(), out);

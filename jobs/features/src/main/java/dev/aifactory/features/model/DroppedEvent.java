@@ -1,12 +1,19 @@
 package dev.aifactory.features.model;
 
+import dev.aifactory.common.deadletter.DeadLetter;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
 /**
- * A source event that changed no feature, with why: {@code LATE} (older than the watermark less
- * the allowed lateness) or {@code UNREADABLE} (the source record did not decode). Stored, never
- * dropped silently.
+ * The features job's dead letters: a source event that changed no feature, with why. Stored,
+ * never dropped silently. The scoring job, which runs the same feature code, stores them as its
+ * unscored events; the sink names the job and the feature view ({@code DroppedRows}).
  */
-public class DroppedEvent {
+public final class DroppedEvent {
+  public static final String JOB = "features";
+  public static final String STAGE = "features";
+  /** Older than the watermark less the allowed lateness. */
   public static final String LATE = "LATE";
+  /** The source record did not decode. */
   public static final String UNREADABLE = "UNREADABLE";
   /** An entity key that is empty or longer than {@link #MAX_ENTITY_KEY_CHARS}: it would key state and the online store. */
   public static final String INVALID_ENTITY_KEY = "INVALID_ENTITY_KEY";
@@ -15,24 +22,24 @@ public class DroppedEvent {
   public static final int MAX_ENTITY_KEY_CHARS = 256;
   public static final long MIN_EVENT_TIME = 946_684_800_000L; // 2000-01-01T00:00:00Z
 
-  public String reason;
-  public String detail;
-  public String entity;
-  public String eventId;
-  public long eventTime;
-  public long watermark;
-  public long droppedAt;
+  private DroppedEvent() {}
 
-  public DroppedEvent() {}
+  /** A source record that did not decode: only where it came from is known. */
+  public static DeadLetter unreadable(ConsumerRecord<?, ?> record, String detail) {
+    return DeadLetter.of(JOB, STAGE, UNREADABLE, detail, System.currentTimeMillis())
+        .withSource(record.topic(), record.partition(), record.offset(), record.timestamp());
+  }
 
-  public DroppedEvent(String reason, String detail, String entity, String eventId, long eventTime, long watermark,
-      long droppedAt) {
-    this.reason = reason;
-    this.detail = detail;
-    this.entity = entity;
-    this.eventId = eventId;
-    this.eventTime = eventTime;
-    this.watermark = watermark;
-    this.droppedAt = droppedAt;
+  /** A decoded record whose key or event time would break keyed state, timers or the online store. */
+  public static DeadLetter invalid(String reason, ConsumerRecord<?, ?> record, String entity, String eventId, long eventTime) {
+    return DeadLetter.of(JOB, STAGE, reason, null, System.currentTimeMillis())
+        .withSource(record.topic(), record.partition(), record.offset(), record.timestamp())
+        .withEvent(entity, eventId, eventTime);
+  }
+
+  /** An event behind the watermark by more than the lateness allowed. */
+  public static DeadLetter late(String detail, String entity, String eventId, long eventTime, long watermark) {
+    return DeadLetter.of(JOB, STAGE, LATE, detail, System.currentTimeMillis())
+        .withEvent(entity, eventId, eventTime).withWatermark(watermark);
   }
 }

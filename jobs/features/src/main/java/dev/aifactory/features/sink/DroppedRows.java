@@ -1,30 +1,31 @@
 package dev.aifactory.features.sink;
 
+import dev.aifactory.common.deadletter.DeadLetter;
+import dev.aifactory.common.deadletter.DeadLetterTable;
 import dev.aifactory.features.definition.FeatureView;
-import dev.aifactory.features.model.DroppedEvent;
 import org.apache.flink.api.common.functions.MapFunction;
-import org.apache.flink.table.data.GenericRowData;
 import org.apache.flink.table.data.RowData;
-import org.apache.flink.table.data.StringData;
-import org.apache.flink.table.data.TimestampData;
 
-/** Dropped events as rows of {@code gold.features_late}. */
-public final class DroppedRows implements MapFunction<DroppedEvent, RowData> {
+/**
+ * Dropped events as dead-letter rows ({@code gold.features_late}, or the scoring job's
+ * {@code gold.scoring_unscored}), naming the job that dropped them and the view they were for.
+ */
+public final class DroppedRows implements MapFunction<DeadLetter, RowData> {
 
+  private final String job;
   private final String view;
   private final int version;
 
-  public DroppedRows(FeatureView view) {
+  public DroppedRows(String job, FeatureView view) {
+    this.job = job;
     this.view = view.name();
     this.version = view.version();
   }
 
   @Override
-  public RowData map(DroppedEvent e) {
-    return GenericRowData.of(StringData.fromString(view), version, StringData.fromString(e.reason),
-        StringData.fromString(e.detail), StringData.fromString(e.entity), StringData.fromString(e.eventId),
-        TimestampData.fromEpochMillis(e.eventTime),
-        e.watermark == Long.MIN_VALUE ? null : TimestampData.fromEpochMillis(e.watermark),
-        TimestampData.fromEpochMillis(e.droppedAt));
+  public RowData map(DeadLetter e) {
+    e.job = job;
+    e.withSubject(view, version);
+    return DeadLetterTable.row(e);
   }
 }

@@ -1,6 +1,6 @@
 package dev.aifactory.features.sink;
 
-import dev.aifactory.features.model.DroppedEvent;
+import dev.aifactory.common.deadletter.DeadLetter;
 import dev.aifactory.features.model.FeatureRow;
 import org.apache.flink.streaming.api.datastream.DataStream;
 
@@ -14,5 +14,5 @@ public interface FeatureSinks {
   void online(DataStream<FeatureRow> rows);
 
   /** Events that changed no feature (too late, unreadable), with why. */
-  void dropped(DataStream<DroppedEvent> events);
+  void dropped(DataStream<DeadLetter> events);
 }

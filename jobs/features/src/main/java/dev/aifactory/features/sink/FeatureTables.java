@@ -1,6 +1,7 @@
 package dev.aifactory.features.sink;
 
 import dev.aifactory.common.IcebergTables;
+import dev.aifactory.common.deadletter.DeadLetterTable;
 import dev.aifactory.features.definition.FeatureDef;
 import dev.aifactory.features.definition.FeatureView;
 import java.util.ArrayList;
@@ -24,17 +25,6 @@ import org.apache.iceberg.types.Types;
 public final class FeatureTables {
 
   public static final TableIdentifier LATE = TableIdentifier.of("gold", "features_late");
-
-  static final Schema LATE_SCHEMA = new Schema(
-      Types.NestedField.required(1, "feature_view", Types.StringType.get()),
-      Types.NestedField.required(2, "feature_view_version", Types.IntegerType.get()),
-      Types.NestedField.required(3, "reason", Types.StringType.get(), "LATE or UNREADABLE"),
-      Types.NestedField.optional(4, "detail", Types.StringType.get()),
-      Types.NestedField.optional(5, "entity", Types.StringType.get()),
-      Types.NestedField.optional(6, "event_id", Types.StringType.get()),
-      Types.NestedField.required(7, "event_time", Types.TimestampType.withZone()),
-      Types.NestedField.optional(8, "watermark", Types.TimestampType.withZone(), "The operator's watermark when it arrived"),
-      Types.NestedField.required(9, "dropped_at", Types.TimestampType.withZone()));
 
   private FeatureTables() {}
 
@@ -136,9 +126,9 @@ public final class FeatureTables {
     return table;
   }
 
-  /** Creates a table of dropped events ({@link #LATE}'s layout) if missing: other jobs keep theirs the same way. */
+  /** Creates a table of dropped events in the dead-letter layout, or moves an older one to it. */
   public static Table ensureDroppedTable(Catalog catalog, TableIdentifier id) {
-    return create(catalog, id, LATE_SCHEMA, PartitionSpec.builderFor(LATE_SCHEMA).day("dropped_at").build());
+    return DeadLetterTable.ensure(catalog, id);
   }
 
   private static Table create(Catalog catalog, TableIdentifier id, Schema schema, PartitionSpec spec) {

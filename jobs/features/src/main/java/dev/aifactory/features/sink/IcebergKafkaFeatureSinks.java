@@ -1,7 +1,8 @@
 package dev.aifactory.features.sink;
 
+import dev.aifactory.common.deadletter.DeadLetter;
+import dev.aifactory.common.deadletter.DeadLetterTable;
 import dev.aifactory.common.kafka.KafkaSinks;
-
 import dev.aifactory.features.definition.FeatureView;
 import dev.aifactory.features.model.DroppedEvent;
 import dev.aifactory.features.model.FeatureRow;
@@ -70,9 +71,8 @@ public final class IcebergKafkaFeatureSinks implements FeatureSinks {
   }
 
   @Override
-  public void dropped(DataStream<DroppedEvent> events) {
-    Schema schema = catalog.loadCatalog().loadTable(FeatureTables.LATE).schema();
-    iceberg(events, new DroppedRows(view), FeatureTables.LATE, schema, "late");
+  public void dropped(DataStream<DeadLetter> events) {
+    iceberg(events, new DroppedRows(DroppedEvent.JOB, view), FeatureTables.LATE, DeadLetterTable.SCHEMA, "late");
   }
 
   private <T> void iceberg(DataStream<T> input, MapFunction<T, RowData> toRow, TableIdentifier id, Schema schema,

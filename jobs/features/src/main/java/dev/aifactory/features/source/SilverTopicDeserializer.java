@@ -44,9 +44,7 @@ public final class SilverTopicDeserializer implements KafkaRecordDeserialization
     try {
       input = inputs.fromAvro(decoder.decodeAsContract(record.value() == null ? new byte[0] : record.value()).record());
     } catch (UndecodableException | RuntimeException e) {
-      out.collect(SourceRecord.unreadable(new DroppedEvent(DroppedEvent.UNREADABLE,
-          record.topic() + "/" + record.partition() + "@" + record.offset() + ": " + e.getMessage(), null, null,
-          record.timestamp(), Long.MIN_VALUE, System.currentTimeMillis())));
+      out.collect(SourceRecord.unreadable(DroppedEvent.unreadable(record, e.getMessage())));
       return;
     }
     if (input == null) {
@@ -57,9 +55,7 @@ public final class SilverTopicDeserializer implements KafkaRecordDeserialization
     // would break keyed state, timers or the online topic is dropped with a reason, not served.
     String invalid = invalid(input);
     if (invalid != null) {
-      out.collect(SourceRecord.unreadable(new DroppedEvent(invalid, record.topic() + "/" + record.partition() + "@"
-          + record.offset(), input.entity.length() > 64 ? input.entity.substring(0, 64) + "..." : input.entity,
-          input.eventId, input.eventTime, Long.MIN_VALUE, System.currentTimeMillis())));
+      out.collect(SourceRecord.unreadable(DroppedEvent.invalid(invalid, record, input.entity, input.eventId, input.eventTime)));
       return;
     }
     out.collect(SourceRecord.of(input));

@@ -1,12 +1,12 @@
 package dev.aifactory.features.source;
 
-import dev.aifactory.features.model.DroppedEvent;
+import dev.aifactory.common.deadletter.DeadLetter;
 import dev.aifactory.features.model.FeatureInput;
 
 /** What a feature source emits for each record it reads: the view's input, or why it could not be read. */
 public class SourceRecord {
   public FeatureInput input;
-  public DroppedEvent unreadable;
+  public DeadLetter unreadable;
 
   public SourceRecord() {}
 
@@ -16,7 +16,7 @@ public class SourceRecord {
     return r;
   }
 
-  public static SourceRecord unreadable(DroppedEvent why) {
+  public static SourceRecord unreadable(DeadLetter why) {
     SourceRecord r = new SourceRecord();
     r.unreadable = why;
     return r;

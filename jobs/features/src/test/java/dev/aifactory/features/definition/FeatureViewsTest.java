@@ -1,10 +1,10 @@
 package dev.aifactory.features.definition;
 
+import dev.aifactory.common.deadletter.DeadLetter;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.aifactory.features.aggregate.Slice;
-import dev.aifactory.features.model.DroppedEvent;
 import dev.aifactory.features.model.FeatureInput;
 import dev.aifactory.features.model.FeatureRow;
 import dev.aifactory.features.source.SourceRecord;
@@ -61,7 +61,7 @@ class FeatureViewsTest {
 
   @Test
   void stateAndRecordTypesAreFlinkPojosNotKryo() {
-    for (Class<?> type : new Class<?>[] {Slice.class, FeatureInput.class, FeatureRow.class, DroppedEvent.class, SourceRecord.class}) {
+    for (Class<?> type : new Class<?>[] {Slice.class, FeatureInput.class, FeatureRow.class, DeadLetter.class, SourceRecord.class}) {
       assertThat(TypeInformation.of(type)).as(type.getSimpleName()).isInstanceOf(PojoTypeInfo.class);
     }
   }

@@ -40,6 +40,6 @@ public final class QualityAwareWatermarks {
     if (d.accepted != null) {
       return d.accepted.ingestTime;
     }
-    return d.parked != null ? d.parked.parkedAt : d.undecodable.quarantinedAt;
+    return d.parked != null ? d.parked.parkedAt : d.undecodable.recordedAt;
   }
 }

@@ -1,5 +1,6 @@
 package dev.aifactory.ingest.decode;
 
+import dev.aifactory.common.deadletter.DeadLetter;
 import dev.aifactory.ingest.IngestSettings;
 import dev.aifactory.ingest.model.Accepted;
 import dev.aifactory.ingest.model.Decoded;
@@ -37,7 +38,7 @@ import org.apache.flink.util.OutputTag;
  */
 public final class RetryParkedRecords extends KeyedProcessFunction<String, Parked, Accepted> {
 
-  public static final OutputTag<Quarantined> GAVE_UP = new OutputTag<>("parked-then-quarantined") {};
+  public static final OutputTag<DeadLetter> GAVE_UP = new OutputTag<>("parked-then-quarantined") {};
 
   private final IngestSettings settings;
   private transient EdgeDecoder edge;

@@ -1,9 +1,9 @@
 package dev.aifactory.ingest.decode;
 
+import dev.aifactory.common.deadletter.DeadLetter;
 import dev.aifactory.ingest.model.Accepted;
 import dev.aifactory.ingest.model.Decoded;
 import dev.aifactory.ingest.model.Parked;
-import dev.aifactory.ingest.model.Quarantined;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -14,7 +14,7 @@ import org.apache.flink.util.OutputTag;
  */
 public final class SplitUndecodable extends ProcessFunction<Decoded, Accepted> {
 
-  public static final OutputTag<Quarantined> UNDECODABLE = new OutputTag<>("undecodable") {};
+  public static final OutputTag<DeadLetter> UNDECODABLE = new OutputTag<>("undecodable") {};
   public static final OutputTag<Parked> PARKED = new OutputTag<>("parked") {};
 
   @Override

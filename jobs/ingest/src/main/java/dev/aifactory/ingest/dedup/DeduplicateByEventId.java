@@ -1,5 +1,6 @@
 package dev.aifactory.ingest.dedup;
 
+import dev.aifactory.common.deadletter.DeadLetter;
 import dev.aifactory.ingest.model.Accepted;
 import dev.aifactory.ingest.model.Quarantined;
 import java.time.Duration;
@@ -37,7 +38,7 @@ public final class DeduplicateByEventId extends KeyedProcessFunction<String, Acc
   /** Before conflicts were told apart, only a flag was kept: read so upgraded jobs still dedup. */
   public static final String SEEN_STATE = "event-id-seen";
 
-  public static final OutputTag<Quarantined> CONFLICTS = new OutputTag<>("conflicting-duplicates") {};
+  public static final OutputTag<DeadLetter> CONFLICTS = new OutputTag<>("conflicting-duplicates") {};
 
   private final Duration ttl;
   private final int maxOriginalBytes;

@@ -1,5 +1,7 @@
 package dev.aifactory.ingest.model;
 
+import dev.aifactory.common.deadletter.DeadLetter;
+
 /**
  * What the source emits for each Kafka message: either the {@link Accepted} record or, when it
  * could not be decoded, its {@link Quarantined} record. One type for both so the source can
@@ -9,7 +11,7 @@ public class Decoded {
   /** Null when the message could not be decoded. */
   public Accepted accepted;
   /** Null when the message decoded. */
-  public Quarantined undecodable;
+  public DeadLetter undecodable;
   /** Set instead of {@link #undecodable} when the message must wait for the schema registry. */
   public Parked parked;
 
@@ -21,7 +23,7 @@ public class Decoded {
     return d;
   }
 
-  public static Decoded undecodable(Quarantined undecodable) {
+  public static Decoded undecodable(DeadLetter undecodable) {
     Decoded d = new Decoded();
     d.undecodable = undecodable;
     return d;

@@ -54,8 +54,8 @@ public final class QuarantineReplay {
     List<Record> rows = new ArrayList<>();
     try (CloseableIterable<Record> found = IcebergGenerics.read(quarantine)
         .where(Expressions.and(Expressions.equal("reason", reason),
-            Expressions.greaterThanOrEqual("quarantined_at", from.toEpochMilli() * 1000),
-            Expressions.lessThan("quarantined_at", to.toEpochMilli() * 1000)))
+            Expressions.greaterThanOrEqual("recorded_at", from.toEpochMilli() * 1000),
+            Expressions.lessThan("recorded_at", to.toEpochMilli() * 1000)))
         .build()) {
       found.forEach(r -> rows.add(r.copy()));
     }

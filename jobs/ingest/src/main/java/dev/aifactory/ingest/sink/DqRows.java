@@ -2,6 +2,7 @@ package dev.aifactory.ingest.sink;
 
 import dev.aifactory.ingest.model.DqWindow;
 import org.apache.flink.table.data.GenericRowData;
+import org.apache.flink.table.data.StringData;
 import org.apache.flink.table.data.TimestampData;
 import org.apache.flink.util.Collector;
 import org.apache.iceberg.PartitionSpec;
@@ -27,7 +28,7 @@ public final class DqRows implements DynamicRecordGenerator<DqWindow> {
 
   @Override
   public void generate(DqWindow w, Collector<DynamicRecord> out) throws InterruptedException {
-    GenericRowData row = GenericRowData.of(QuarantineRows.str(w.domain), QuarantineRows.str(w.rule),
+    GenericRowData row = GenericRowData.of(StringData.fromString(w.domain), StringData.fromString(w.rule),
         TimestampData.fromEpochMillis(w.windowStart), TimestampData.fromEpochMillis(w.windowEnd),
         w.records, w.violations, w.violationRate());
     EvolvingCollector.collect(out, new DynamicRecord(IngestTables.DQ, "main", SCHEMA, row, SPEC));

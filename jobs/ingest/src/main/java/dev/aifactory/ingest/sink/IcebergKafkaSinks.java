@@ -1,12 +1,12 @@
 package dev.aifactory.ingest.sink;
 
+import dev.aifactory.common.deadletter.DeadLetter;
 import dev.aifactory.common.kafka.KafkaSinks;
 
 import dev.aifactory.ingest.IngestSettings;
 import dev.aifactory.ingest.model.Accepted;
 import dev.aifactory.ingest.model.DqWindow;
 import dev.aifactory.ingest.model.IngestMetering;
-import dev.aifactory.ingest.model.Quarantined;
 import dev.aifactory.schemas.wire.AvroWire;
 import dev.aifactory.telemetry.Usage;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
@@ -48,7 +48,7 @@ public final class IcebergKafkaSinks implements IngestSinks {
   }
 
   @Override
-  public void quarantine(DataStream<Quarantined> records) {
+  public void quarantine(DataStream<DeadLetter> records) {
     iceberg(records, new QuarantineRows(), "quarantine");
     if (kafka != null) {
       records.sinkTo(kafka(new QuarantineTopicSerializer(settings.quarantineTopic()), "quarantine"))

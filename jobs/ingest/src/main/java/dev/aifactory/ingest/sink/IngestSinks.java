@@ -1,9 +1,9 @@
 package dev.aifactory.ingest.sink;
 
+import dev.aifactory.common.deadletter.DeadLetter;
 import dev.aifactory.ingest.model.Accepted;
 import dev.aifactory.ingest.model.DqWindow;
 import dev.aifactory.ingest.model.IngestMetering;
-import dev.aifactory.ingest.model.Quarantined;
 import org.apache.flink.streaming.api.datastream.DataStream;
 
 /**
@@ -19,7 +19,7 @@ public interface IngestSinks {
   void silver(DataStream<Accepted> records);
 
   /** Undecodable messages and rule violators, with reasons. */
-  void quarantine(DataStream<Quarantined> records);
+  void quarantine(DataStream<DeadLetter> records);
 
   /** Per-window quality counts. */
   void dq(DataStream<DqWindow> windows);

@@ -1,5 +1,6 @@
 package dev.aifactory.ingest.sink;
 
+import dev.aifactory.common.deadletter.DeadLetterTable;
 import dev.aifactory.ingest.IngestSettings;
 import dev.aifactory.ingest.domain.DomainSpec;
 import dev.aifactory.schemas.SchemaCatalog;
@@ -44,8 +45,8 @@ public final class IngestTables {
 
   /**
    * Creates missing tables before the job starts: bronze with the lineage columns only (writers
-   * add their own columns as they arrive), silver with the contract, quarantine and dq with their
-   * fixed schemas, each with an empty first snapshot so its {@code main} branch exists. The
+   * add their own columns as they arrive), silver with the contract, quarantine (in the
+   * dead-letter layout, to which an older quarantine table is moved) and dq with their fixed schemas, each with an empty first snapshot so its {@code main} branch exists. The
    * dynamic sink could create them lazily, but then every writer subtask races to create the
    * same table and branch at once (on a Hadoop catalog the loser fails with "Ref main already
    * exists"); maintenance also needs the tables before the first record.
@@ -60,7 +61,8 @@ public final class IngestTables {
       renameReservedColumns(catalog.loadTable(bronze(domain.name())));
       renameReservedColumns(catalog.loadTable(silver(domain.name())));
     }
-    create(catalog, QUARANTINE, QuarantineRows.SCHEMA, QuarantineRows.SPEC);
+    create(catalog, QUARANTINE, DeadLetterTable.SCHEMA, DeadLetterTable.SPEC);
+    DeadLetterTable.ensure(catalog, QUARANTINE);
     create(catalog, DQ, DqRows.SCHEMA, DqRows.SPEC);
   }
 

@@ -1,5 +1,6 @@
 package dev.aifactory.ingest.sink;
 
+import dev.aifactory.common.deadletter.DeadLetter;
 import dev.aifactory.ingest.model.Quarantined;
 import dev.aifactory.schemas.SchemaCatalog;
 import dev.aifactory.schemas.wire.AvroWire;
@@ -11,8 +12,12 @@ import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
-/** Quarantined messages on Kafka: Avro single-object {@code QuarantineRecord}, keyed by the original key. */
-public final class QuarantineTopicSerializer implements KafkaRecordSerializationSchema<Quarantined> {
+/**
+ * Ingest's dead letters on Kafka: Avro single-object {@code QuarantineRecord}, keyed by the
+ * original key. The record keeps its published field names ({@code domain} is the dead letter's
+ * subject, {@code quarantined_at} its {@code recorded_at}), so consumers of the topic are unaffected.
+ */
+public final class QuarantineTopicSerializer implements KafkaRecordSerializationSchema<DeadLetter> {
 
   public static final String SCHEMA_NAME = "dev.aifactory.ops.QuarantineRecord";
 
@@ -29,12 +34,12 @@ public final class QuarantineTopicSerializer implements KafkaRecordSerialization
   }
 
   @Override
-  public ProducerRecord<byte[], byte[]> serialize(Quarantined q, KafkaSinkContext context, Long timestamp) {
+  public ProducerRecord<byte[], byte[]> serialize(DeadLetter q, KafkaSinkContext context, Long timestamp) {
     if (schema == null) {
       schema = SchemaCatalog.bundled().contract(SCHEMA_NAME).schema();
     }
     GenericRecord r = new GenericData.Record(schema);
-    r.put("domain", q.domain);
+    r.put("domain", q.subject);
     r.put("stage", q.stage);
     r.put("reason", q.reason);
     r.put("detail", q.detail);
@@ -46,9 +51,9 @@ public final class QuarantineTopicSerializer implements KafkaRecordSerialization
     r.put("payload", q.payload == null ? null : ByteBuffer.wrap(q.payload));
     r.put("schema_ref", q.schemaRef);
     r.put("event_id", q.eventId);
-    r.put("quarantined_at", q.quarantinedAt);
+    r.put("quarantined_at", q.recordedAt);
     r.put("original_length", q.originalLength);
     r.put("original_sha256", q.originalSha256);
-    return new ProducerRecord<>(topic, null, q.quarantinedAt, q.key, AvroWire.singleObject(r));
+    return new ProducerRecord<>(topic, null, q.recordedAt, q.key, AvroWire.singleObject(r));
   }
 }

@@ -1,11 +1,11 @@
 package dev.aifactory.ingest.decode;
 
+import dev.aifactory.common.deadletter.DeadLetter;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.aifactory.common.time.TrustedRecordWatermarks;
 import dev.aifactory.ingest.model.Accepted;
 import dev.aifactory.ingest.model.Decoded;
-import dev.aifactory.ingest.model.Quarantined;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -72,7 +72,7 @@ class QualityAwareWatermarksTest {
   void anUndecodableRecordDoesNotMoveTheWatermark() {
     TrustedRecordWatermarks<Decoded> watermarks = watermarks(Duration.ofSeconds(5));
     watermarks.onEvent(event(10_000, null), 10_000, output);
-    watermarks.onEvent(Decoded.undecodable(new Quarantined()), 99_000, output);
+    watermarks.onEvent(Decoded.undecodable(new DeadLetter()), 99_000, output);
     watermarks.onPeriodicEmit(output);
     assertThat(emitted).containsExactly(4_999L);
   }
@@ -83,7 +83,7 @@ class QualityAwareWatermarksTest {
     for (int second = 0; second < 40; second++) {
       now += 1_000;
       watermarks.onEvent(event(Long.MIN_VALUE, "event_time_after_2000"), Long.MIN_VALUE, output);
-      watermarks.onEvent(Decoded.undecodable(new Quarantined()), now, output);
+      watermarks.onEvent(Decoded.undecodable(new DeadLetter()), now, output);
       watermarks.onPeriodicEmit(output);
     }
     assertThat(idleness).containsExactly("idle");
@@ -111,9 +111,9 @@ class QualityAwareWatermarksTest {
     assertThat(assigner.extractTimestamp(event(10_000, null), 77_000)).isEqualTo(10_000);
     // A violator's event time (here Long.MIN_VALUE, which event-time windows refuse) is not trusted.
     assertThat(assigner.extractTimestamp(event(Long.MIN_VALUE, "event_time_after_2000"), 77_000)).isEqualTo(77_000);
-    assertThat(assigner.extractTimestamp(Decoded.undecodable(new Quarantined()), 77_000)).isEqualTo(77_000);
-    Quarantined noKafkaTime = new Quarantined();
-    noKafkaTime.quarantinedAt = 55_000;
+    assertThat(assigner.extractTimestamp(Decoded.undecodable(new DeadLetter()), 77_000)).isEqualTo(77_000);
+    DeadLetter noKafkaTime = new DeadLetter();
+    noKafkaTime.recordedAt = 55_000;
     assertThat(assigner.extractTimestamp(Decoded.undecodable(noKafkaTime), -1)).isEqualTo(55_000);
   }
 }

@@ -98,8 +98,8 @@ class RetryParkedRecordsTest {
       var quarantined = harness.getSideOutput(RetryParkedRecords.GAVE_UP);
       assertThat(quarantined).hasSize(1);
       assertThat(quarantined.peek().getValue().reason).isEqualTo("REGISTRY_UNAVAILABLE");
-      assertThat(quarantined.peek().getValue().domain).isEqualTo("transactions");
-      assertThat(quarantined.peek().getValue().offset).isEqualTo(7);
+      assertThat(quarantined.peek().getValue().subject).isEqualTo("transactions");
+      assertThat(quarantined.peek().getValue().offset).isEqualTo(7L);
     }
   }
 

@@ -1,10 +1,11 @@
 package dev.aifactory.scoring.sink;
 
+import dev.aifactory.common.deadletter.DeadLetter;
+import dev.aifactory.common.deadletter.DeadLetterTable;
 import dev.aifactory.common.kafka.KafkaSinks;
 
 import dev.aifactory.features.definition.FeatureDef;
 import dev.aifactory.features.definition.FeatureView;
-import dev.aifactory.features.model.DroppedEvent;
 import dev.aifactory.features.sink.DroppedRows;
 import dev.aifactory.features.sink.FeatureTables;
 import dev.aifactory.scoring.model.BatchUsage;
@@ -67,9 +68,8 @@ public final class KafkaIcebergScoringSinks implements ScoringSinks {
   }
 
   @Override
-  public void unscored(DataStream<DroppedEvent> events) {
-    Schema schema = catalog.loadCatalog().loadTable(PredictionTable.UNSCORED).schema();
-    iceberg(events, new DroppedRows(view), PredictionTable.UNSCORED, schema, "unscored");
+  public void unscored(DataStream<DeadLetter> events) {
+    iceberg(events, new DroppedRows("scoring", view), PredictionTable.UNSCORED, DeadLetterTable.SCHEMA, "unscored");
   }
 
   private <T> KafkaSink<T> kafka(String sink, KafkaRecordSerializationSchema<T> serializer) {

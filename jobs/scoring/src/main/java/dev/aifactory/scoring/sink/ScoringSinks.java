@@ -1,6 +1,6 @@
 package dev.aifactory.scoring.sink;
 
-import dev.aifactory.features.model.DroppedEvent;
+import dev.aifactory.common.deadletter.DeadLetter;
 import dev.aifactory.scoring.model.BatchUsage;
 import dev.aifactory.scoring.model.Prediction;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -21,5 +21,5 @@ public interface ScoringSinks {
   void usage(DataStream<BatchUsage> usage);
 
   /** Source records that could not be read, so could not be scored. */
-  void unscored(DataStream<DroppedEvent> events);
+  void unscored(DataStream<DeadLetter> events);
 }
