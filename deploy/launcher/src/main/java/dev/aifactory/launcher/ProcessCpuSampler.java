@@ -1,8 +1,7 @@
 package dev.aifactory.launcher;
 
-import com.sun.management.OperatingSystemMXBean;
 import dev.aifactory.schemas.telemetry.CpuSample;
-import java.lang.management.ManagementFactory;
+import dev.aifactory.schemas.telemetry.ProcessCpu;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Properties;
@@ -11,8 +10,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * The demo's own CPU as usage samples: this process's CPU load on this host, charged to the
- * workload it runs at the time (there is no GPU exporter on a laptop; {@code factory telemetry}
+ * The demo's own CPU as usage samples: the CPU time this process used on this host over each
+ * interval (stamped at the interval's start, as the serving API's), charged to the workload it
+ * runs at the time (there is no GPU exporter on a laptop; {@code factory telemetry}
  * feeds real GPU nodes).
  */
 final class ProcessCpuSampler implements AutoCloseable {
@@ -37,7 +37,7 @@ final class ProcessCpuSampler implements AutoCloseable {
   }
 
   private void loop(long intervalMs) {
-    OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    ProcessCpu cpu = new ProcessCpu();
     int cores = Runtime.getRuntime().availableProcessors();
     String host;
     try {
@@ -45,18 +45,19 @@ final class ProcessCpuSampler implements AutoCloseable {
     } catch (Exception e) {
       host = "localhost";
     }
+    String resource = host + "/cpu";
     while (running) {
-      long now = System.currentTimeMillis();
-      String resource = host + "/cpu";
-      byte[] sample = CpuSample.encode(resource + "@" + now, now, resource, Math.max(0, os.getProcessCpuLoad()) * cores,
-          requestedCores, cores, (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) / 1e9,
-          labels.team, labels.workloadClass, labels.job, labels.model);
-      producer.send(new ProducerRecord<>(topic, null, now, resource.getBytes(StandardCharsets.UTF_8), sample));
       try {
         Thread.sleep(intervalMs);
       } catch (InterruptedException e) {
         return;
       }
+      ProcessCpu.Interval used = cpu.next();
+      long at = used.startMillis();
+      byte[] sample = CpuSample.encode(resource + "@" + at, at, resource, used.cores(), requestedCores, cores,
+          (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) / 1e9,
+          labels.team, labels.workloadClass, labels.job, labels.model);
+      producer.send(new ProducerRecord<>(topic, null, at, resource.getBytes(StandardCharsets.UTF_8), sample));
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.aifactory.serving.audit;
 
+import dev.aifactory.schemas.telemetry.ProcessCpu;
 import dev.aifactory.schemas.telemetry.CpuSample;
 import dev.aifactory.scoring.sink.InferenceUsage;
 import java.nio.charset.StandardCharsets;
