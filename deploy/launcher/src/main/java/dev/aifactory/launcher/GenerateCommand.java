@@ -88,7 +88,10 @@ final class GenerateCommand implements Callable<Integer> {
     try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
       for (int i = 0; i < events; i++) {
         GeneratedMessage m = generator.next();
-        producer.send(new ProducerRecord<>(m.topic(), null, m.timestamp(), m.key(), m.value()));
+        // Live: the producer stamps the send time, as a payment gateway's does, so a late payment
+        // arrives late (ArrivalTime). A replay of history stamps each record with its event time,
+        // so that the jobs count it as having arrived when it happened.
+        producer.send(new ProducerRecord<>(m.topic(), null, live ? null : m.timestamp(), m.key(), m.value()));
         counts.merge(m.kind(), 1L, Long::sum);
         if (rate > 0) {
           long due = start + (long) (i * 1e9 / rate);

@@ -1,5 +1,7 @@
 package dev.aifactory.features;
 
+import dev.aifactory.common.kafka.ArrivalTime;
+import dev.aifactory.features.model.DroppedEvent;
 import dev.aifactory.common.IcebergCatalogs;
 import dev.aifactory.common.JobConfig;
 import dev.aifactory.common.kafka.KafkaTopics;
@@ -140,7 +142,12 @@ public final class FeaturesJobMain {
         .flatMap((RowData row, org.apache.flink.util.Collector<SourceRecord> out) -> {
           var input = reader.read(row);
           if (input != null && input.eventTime >= readFrom) {
-            out.collect(SourceRecord.of(input));
+            long arrival = reader.arrivalTime(row);
+            // The streaming source's rule (SilverTopicDeserializer): the same events count.
+            out.collect(ArrivalTime.arrivedLate(input.eventTime, arrival, view.allowedLatenessMillis())
+                ? SourceRecord.unreadable(DroppedEvent.arrivedLate(input.entity, input.eventId, input.eventTime, arrival,
+                    view.allowedLatenessMillis()))
+                : SourceRecord.of(input));
           }
         })
         .returns(SourceRecord.class)

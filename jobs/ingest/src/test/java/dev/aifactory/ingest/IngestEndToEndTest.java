@@ -185,6 +185,24 @@ class IngestEndToEndTest {
     assertThat(ids).isEqualTo(new HashSet<Object>(expected));
   }
 
+  /**
+   * Each silver record on Kafka carries when its event reached the factory: its raw record's
+   * timestamp, the silver table's _kafka_timestamp. Feature readers of the topic and of the
+   * table judge lateness by it, so they must agree.
+   */
+  @Test
+  void silverRecordsCarryTheArrivalTimeTheSilverTableHolds() {
+    Map<Object, Long> arrivalById = new HashMap<>();
+    harness.table(IngestTables.silver("transactions")).forEach(r -> arrivalById.put(r.getField("event_id"),
+        ((java.time.OffsetDateTime) r.getField("_kafka_timestamp")).toInstant().toEpochMilli()));
+    var topic = harness.readTopic("silver.transactions");
+    assertThat(topic).isNotEmpty();
+    for (var r : topic) {
+      String eventId = new String(r.key(), java.nio.charset.StandardCharsets.UTF_8);
+      assertThat(dev.aifactory.common.kafka.ArrivalTime.of(r.headers())).as(eventId).isEqualTo(arrivalById.get(eventId));
+    }
+  }
+
   @Test
   void quarantineIsUndecodablePlusViolatorsAndTheKafkaTopicsAgree() {
     List<Record> quarantine = harness.table(IngestTables.QUARANTINE);

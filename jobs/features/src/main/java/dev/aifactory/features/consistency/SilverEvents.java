@@ -1,6 +1,8 @@
 package dev.aifactory.features.consistency;
 
+import dev.aifactory.common.kafka.ArrivalTime;
 import dev.aifactory.features.definition.FeatureView;
+import dev.aifactory.features.source.FeatureInputs;
 import dev.aifactory.features.model.FeatureInput;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -41,7 +43,10 @@ public final class SilverEvents {
     return out;
   }
 
-  /** A silver row as the view reads it; null if the view's filter leaves it out or it has no entity. */
+  /**
+   * A silver row as the view reads it; null if the view's filter leaves it out, it has no entity,
+   * or it arrived more than the view's allowed lateness after it happened.
+   */
   static FeatureInput input(FeatureView view, Record r) {
     if (view.filterField() != null) {
       Object v = r.getField(view.filterField());
@@ -57,6 +62,11 @@ public final class SilverEvents {
     String[] categories = view.distinctFields().stream()
         .map(f -> r.getField(f) == null ? null : r.getField(f).toString()).toArray(String[]::new);
     long time = ((OffsetDateTime) r.getField(view.eventTimeField())).toInstant().toEpochMilli();
+    Object arrived = r.getField(FeatureInputs.ARRIVAL_COLUMN);
+    if (arrived instanceof OffsetDateTime at
+        && ArrivalTime.arrivedLate(time, at.toInstant().toEpochMilli(), view.allowedLatenessMillis())) {
+      return null; // arrived too late to count: the streaming job refused it too
+    }
     return new FeatureInput((String) r.getField(view.entity()), String.valueOf(r.getField(view.eventIdField())), time,
         numbers, categories);
   }

@@ -36,9 +36,12 @@ import org.apache.flink.util.OutputTag;
  *   <li><b>Decay and TTL.</b> When a tile leaves a window, a row is emitted at that time (event
  *       time timers), unless a newer event already made a newer row; when no event came for the
  *       TTL, a tombstone. State goes when {@link Tiling#retention()} has passed.
- *   <li><b>Lateness</b> decides only what can still be kept: an event older than the watermark
- *       less the allowed lateness may need tiles already dropped, so it goes to {@link #DROPPED}
- *       with why.
+ *   <li><b>Lateness</b> is decided before this operator, by when an event arrived: the source
+ *       refuses one that reached the factory more than the allowed lateness after it happened
+ *       ({@code ArrivalTime}), so every run over the same topic, and every reader of the silver
+ *       table, counts the same events however its partitions' watermarks advanced. Tiles
+ *       outlive the watermark by a margin ({@link Tiling#horizon()}); an event that arrived on
+ *       time but reaches this operator beyond it goes to {@link #DROPPED} with why.
  * </ul>
  *
  * <p>With {@code replay} (backfills and offline recomputation, in BATCH mode, where a key's
@@ -94,15 +97,14 @@ public final class PerEventFeatures extends KeyedProcessFunction<String, Feature
       return;
     }
     long watermark = ctx.timerService().currentWatermark();
-    // Before the first watermark it is Long.MIN_VALUE: nothing is late yet (and no underflow).
-    if (watermark != Long.MIN_VALUE && e.eventTime < watermark - tiling.lateness()) {
+    if (tiling.beyondHorizon(e.eventTime, watermark)) {
       if (state.holds(e.eventId)) {
         duplicates.inc(); // a late copy of an event already served: a redelivery, not a loss
         return;
       }
       late.inc();
-      ctx.output(DROPPED, DroppedEvent.late("older than the watermark less " + tiling.lateness()
-          + " ms: the tiles it needs may be gone", e.entity, e.eventId, e.eventTime, watermark));
+      ctx.output(DROPPED, DroppedEvent.late("more than the allowed lateness plus " + Tiling.WATERMARK_MARGIN_MILLIS
+          + " ms behind the watermark: the tiles it needs may be gone", e.entity, e.eventId, e.eventTime, watermark));
       return;
     }
     accept(List.of(e), ctx.getCurrentKey(), ctx.timerService(), out);

@@ -11,7 +11,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 public final class DroppedEvent {
   public static final String JOB = "features";
   public static final String STAGE = "features";
-  /** Older than the watermark less the allowed lateness. */
+  /** Arrived more than the allowed lateness after it happened, or reached the operator beyond the watermark horizon. */
   public static final String LATE = "LATE";
   /** The source record did not decode. */
   public static final String UNREADABLE = "UNREADABLE";
@@ -37,7 +37,14 @@ public final class DroppedEvent {
         .withEvent(entity, eventId, eventTime);
   }
 
-  /** An event behind the watermark by more than the lateness allowed. */
+  /** An event that reached the factory more than the allowed lateness after it happened (see {@code ArrivalTime}). */
+  public static DeadLetter arrivedLate(String entity, String eventId, long eventTime, long arrivalTime, long allowedLatenessMillis) {
+    return DeadLetter.of(JOB, STAGE, LATE, "arrived " + (arrivalTime - eventTime) + " ms after it happened (allowed lateness "
+            + allowedLatenessMillis + " ms)", System.currentTimeMillis())
+        .withEvent(entity, eventId, eventTime);
+  }
+
+  /** An event that arrived on time but reaches the operator beyond the watermark horizon, where its tiles may be gone. */
   public static DeadLetter late(String detail, String entity, String eventId, long eventTime, long watermark) {
     return DeadLetter.of(JOB, STAGE, LATE, detail, System.currentTimeMillis())
         .withEvent(entity, eventId, eventTime).withWatermark(watermark);

@@ -16,6 +16,9 @@ import org.apache.flink.table.types.logical.RowType;
  */
 public final class FeatureInputs implements Serializable {
 
+  /** Silver's column of when an event reached the factory: the raw record's timestamp (see {@code ArrivalTime}). */
+  public static final String ARRIVAL_COLUMN = "_kafka_timestamp";
+
   private final FeatureView view;
 
   public FeatureInputs(FeatureView view) {
@@ -60,6 +63,7 @@ public final class FeatureInputs implements Serializable {
     private final int[] numbers;
     private final LogicalType[] numberTypes;
     private final int[] categories;
+    private final int arrival;
 
     RowReader(FeatureInputs inputs, RowType type) {
       this.inputs = inputs;
@@ -74,6 +78,12 @@ public final class FeatureInputs implements Serializable {
         numberTypes[i] = type.getTypeAt(numbers[i]);
       }
       categories = view.distinctFields().stream().mapToInt(f -> position(type, f)).toArray();
+      arrival = type.getFieldIndex(ARRIVAL_COLUMN);
+    }
+
+    /** When the row's event reached the factory (silver's {@code _kafka_timestamp}); {@code Long.MIN_VALUE} if unknown. */
+    public long arrivalTime(RowData row) {
+      return arrival < 0 || row.isNullAt(arrival) ? Long.MIN_VALUE : row.getTimestamp(arrival, 6).getMillisecond();
     }
 
     public FeatureInput read(RowData row) {

@@ -1,5 +1,6 @@
 package dev.aifactory.features.source;
 
+import dev.aifactory.common.kafka.ArrivalTime;
 import dev.aifactory.features.definition.FeatureView;
 import dev.aifactory.features.model.DroppedEvent;
 import dev.aifactory.features.model.FeatureInput;
@@ -56,6 +57,15 @@ public final class SilverTopicDeserializer implements KafkaRecordDeserialization
     String invalid = invalid(input);
     if (invalid != null) {
       out.collect(SourceRecord.unreadable(DroppedEvent.invalid(invalid, record, input.entity, input.eventId, input.eventTime)));
+      return;
+    }
+    long arrival = ArrivalTime.of(record.headers());
+    if (ArrivalTime.arrivedLate(input.eventTime, arrival, view.allowedLatenessMillis())) {
+      // Decided by when it arrived, not by this reader's watermark: every run over the topic,
+      // and every reader of the silver table (its _kafka_timestamp), refuses the same events.
+      out.collect(SourceRecord.unreadable(DroppedEvent.arrivedLate(input.entity, input.eventId, input.eventTime, arrival,
+              view.allowedLatenessMillis())
+          .withSource(record.topic(), record.partition(), record.offset(), record.timestamp())));
       return;
     }
     out.collect(SourceRecord.of(input));

@@ -109,17 +109,73 @@ class PerEventFeaturesTest {
   }
 
   @Test
-  void aRedeliveryBehindTheWatermarkIsADuplicateNotALateEvent() throws Exception {
-    try (var h = opened(TestViews.cardView("2min"))) {
+  void aRedeliveryBeyondTheWatermarkHorizonIsADuplicateNotALateEvent() throws Exception {
+    FeatureView view = TestViews.cardView("2min");
+    try (var h = opened(view)) {
       FeatureInput served = event("c1", 10 * MIN, 5, "m1");
       send(h, served);
-      h.processWatermark(30 * MIN);
+      h.processWatermark(10 * MIN + new Tiling(view).horizon() + 5 * MIN);
       send(h, served); // ingest sent it again after a restart, long after it was served
-      send(h, event("c1", 10 * MIN + 1, 6, "m1")); // a new event that late is too late
+      send(h, event("c1", 10 * MIN + 1, 6, "m1")); // a new event that far behind: its tiles may be gone
       assertThat(eventRows(h)).hasSize(1);
       var dropped = h.getSideOutput(PerEventFeatures.DROPPED);
       assertThat(dropped).as("only the new event is recorded as too late").hasSize(1);
       assertThat(dropped.peek().getValue().eventId).isEqualTo("c1@600001");
+    }
+  }
+
+  /**
+   * After a restart, one silver partition can be read ahead of another, so event time jumps past
+   * events of the slower one. An event within the horizon behind the watermark is still counted
+   * exactly (its tiles are kept that long), so the vectors do not depend on how the watermark
+   * advanced: with or without the jump, the same rows.
+   */
+  @Test
+  void anEventBehindAWatermarkThatJumpedAheadIsStillCountedExactly() throws Exception {
+    List<FeatureInput> arrivals = List.of(
+        event("c1", 10 * MIN, 5, "m1"),
+        event("c1", 25 * MIN, 6, "m2"),
+        event("c1", 12 * MIN, 7, "m3"), // behind c1's newest
+        event("c2", 5 * MIN, 9, "m2")); // 55 min behind the jumped watermark
+    List<double[]> quietly = new java.util.ArrayList<>();
+    try (var h = opened(TestViews.cardView("10min"))) {
+      for (FeatureInput e : arrivals) {
+        send(h, e); // no watermark at all
+      }
+      eventRows(h).forEach(r -> quietly.add(r.values));
+    }
+    try (var h = opened(TestViews.cardView("10min"))) {
+      for (FeatureInput e : arrivals) {
+        if (e.entity.equals("c2")) {
+          h.processWatermark(60 * MIN); // another partition ran ahead
+        }
+        send(h, e);
+      }
+      List<FeatureRow> rows = eventRows(h);
+      assertThat(rows).extracting(r -> r.eventId).containsExactly("c1@600000", "c1@1500000", "c1@720000", "c2@300000");
+      for (int i = 0; i < rows.size(); i++) {
+        assertThat(rows.get(i).values).as(rows.get(i).eventId).containsExactly(quietly.get(i));
+      }
+      assertThat(h.getSideOutput(PerEventFeatures.DROPPED)).isNullOrEmpty();
+    }
+  }
+
+  @Test
+  void onlyAnEventBeyondTheHorizonBehindTheWatermarkIsRefusedByIt() throws Exception {
+    FeatureView view = TestViews.cardView("10min");
+    long horizon = new Tiling(view).horizon();
+    assertThat(horizon).isEqualTo(10 * MIN + Tiling.WATERMARK_MARGIN_MILLIS);
+    try (var h = opened(view)) {
+      long watermark = 200 * MIN;
+      h.processWatermark(watermark);
+      send(h, event("inside", watermark - horizon + MIN, 1, "m1"));
+      send(h, event("beyond", watermark - horizon - 1, 1, "m1"));
+      assertThat(eventRows(h)).extracting(r -> r.entity).containsExactly("inside");
+      var dropped = h.getSideOutput(PerEventFeatures.DROPPED);
+      assertThat(dropped).hasSize(1);
+      assertThat(dropped.peek().getValue().entity).isEqualTo("beyond");
+      assertThat(dropped.peek().getValue().detail).contains("behind the watermark");
+      assertThat(dropped.peek().getValue().watermark).isEqualTo(watermark);
     }
   }
 

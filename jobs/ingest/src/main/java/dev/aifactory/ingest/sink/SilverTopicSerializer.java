@@ -1,5 +1,6 @@
 package dev.aifactory.ingest.sink;
 
+import dev.aifactory.common.kafka.ArrivalTime;
 import dev.aifactory.ingest.IngestSettings;
 import dev.aifactory.ingest.decode.DomainDecoders;
 import dev.aifactory.ingest.model.Accepted;
@@ -12,7 +13,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * Silver records on Kafka for the features job: re-encoded in the contract (single-object
- * encoding) with classified fields protected as in the silver table, keyed by event id, timestamped with event time. Consumers see one schema per
+ * encoding) with classified fields protected as in the silver table, keyed by event id, timestamped with event time,
+ * with the raw record's timestamp in the {@link ArrivalTime} header. Consumers see one schema per
  * domain whatever version the producer wrote.
  */
 public final class SilverTopicSerializer implements KafkaRecordSerializationSchema<Accepted> {
@@ -35,8 +37,13 @@ public final class SilverTopicSerializer implements KafkaRecordSerializationSche
       decoders = new DomainDecoders(settings);
     }
     try {
-      return new ProducerRecord<>(settings.silverTopic(a.domain), null, a.eventTime,
+      ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(settings.silverTopic(a.domain), null, a.eventTime,
           a.eventId.getBytes(StandardCharsets.UTF_8), AvroWire.singleObject(decoders.silverRecord(a.domain, a.payload)));
+      // When the event reached the factory (its raw record's timestamp): readers judge lateness by it.
+      if (a.kafkaTimestamp >= 0) { // Kafka's "no timestamp" is -1
+        record.headers().add(ArrivalTime.HEADER, ArrivalTime.encode(a.kafkaTimestamp));
+      }
+      return record;
     } catch (UndecodableException e) {
       // It decoded moments ago at the edge (EdgeDecoder) with the same decoder: this is a bug, not data.
       throw new IllegalStateException("record " + a.eventId + " no longer decodes", e);
