@@ -99,7 +99,7 @@ class FeaturesEndToEndTest {
     try (LocalKafka kafka = LocalKafka.start(); LocalRedis redis = LocalRedis.start(tmp.resolve("redis"))) {
       kafka.createTopics(2, SILVER_TOPIC);
       produce(kafka, silver);
-      Map<String, String> poison = sendPoison(kafka, silver.get(0));
+      Map<String, String> poison = PoisonSilverRecords.send(kafka.bootstrapServers(), SILVER_TOPIC, silver.get(0));
 
       JobConfig streaming = JobConfig.load("features-defaults.properties",
           "--kafka.bootstrap.servers", kafka.bootstrapServers(),
@@ -352,38 +352,6 @@ class FeaturesEndToEndTest {
    * id. Every 20th event of the last five minutes is held back to the end of the topic, so it
    * arrives after later events moved the watermark past it (within the allowed lateness).
    */
-  /** Poison on the silver topic: what each is, and the reason it must be dropped with. */
-  static Map<String, String> sendPoison(LocalKafka kafka, GenericRecord good) {
-    Map<String, String> expected = new java.util.LinkedHashMap<>();
-    List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
-    java.util.function.BiConsumer<String, java.util.function.Consumer<GenericRecord>> bad = (what, breakIt) -> {
-      GenericRecord r = new org.apache.avro.generic.GenericData.Record(good.getSchema());
-      good.getSchema().getFields().forEach(f -> r.put(f.name(), good.get(f.name())));
-      r.put("event_id", "poison-" + expected.size());
-      breakIt.accept(r);
-      records.add(new ProducerRecord<>(SILVER_TOPIC, 0, System.currentTimeMillis(), null, AvroWire.singleObject(r)));
-    };
-    bad.accept("a million-character card id", r -> r.put("card_id", "c".repeat(1_000_000)));
-    expected.put("a million-character card id", DroppedEvent.INVALID_ENTITY_KEY);
-    bad.accept("an empty card id", r -> r.put("card_id", ""));
-    expected.put("an empty card id", DroppedEvent.INVALID_ENTITY_KEY);
-    bad.accept("event time Long.MIN_VALUE", r -> r.put("event_time", Long.MIN_VALUE));
-    expected.put("event time Long.MIN_VALUE", DroppedEvent.EVENT_TIME_OUT_OF_RANGE);
-    bad.accept("event time a year ahead", r -> r.put("event_time", System.currentTimeMillis() + 365L * 86_400_000));
-    expected.put("event time a year ahead", DroppedEvent.EVENT_TIME_OUT_OF_RANGE);
-    records.add(new ProducerRecord<>(SILVER_TOPIC, 1, System.currentTimeMillis(), null, new byte[] {0x7E, 1, 2, 3}));
-    expected.put("random bytes", DroppedEvent.UNREADABLE);
-    Properties p = new Properties();
-    p.put("bootstrap.servers", kafka.bootstrapServers());
-    p.put("max.request.size", "2000000");
-    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
-      for (var r : records) {
-        producer.send(r);
-      }
-    }
-    return expected;
-  }
-
   static void produce(LocalKafka kafka, List<GenericRecord> events) {
     long last = events.stream().mapToLong(e -> (Long) e.get("event_time")).max().orElseThrow();
     List<GenericRecord> inOrder = new ArrayList<>();

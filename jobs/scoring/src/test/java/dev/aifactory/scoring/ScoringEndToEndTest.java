@@ -121,8 +121,11 @@ class ScoringEndToEndTest {
       env.setParallelism(2);
       ScoringJobMain.define(env, job);
       JobClient client = env.executeAsync("scoring-under-test");
+      Map<String, String> poison = new java.util.LinkedHashMap<>();
       try {
         produce(kafka, events.subList(0, half));
+        // Records no ingest would write: each is set aside with its reason, and scoring goes on.
+        poison.putAll(dev.aifactory.features.PoisonSilverRecords.send(kafka.bootstrapServers(), EVENTS, events.get(0)));
         waitFor(() -> kafka.readTopic("scores").size() >= half / 2, "the first scores");
 
         // Mid-stream: v2 becomes champion; then a tampered file claims to be v3.
@@ -138,9 +141,20 @@ class ScoringEndToEndTest {
         // Then nothing more: no later event moves the watermark, and every payment, the last
         // ones too, must still be scored (the old join waited for the watermark to pass them).
         waitFor(() -> audited(catalog).size() >= events.size(), "every event in gold.predictions");
+        waitFor(() -> unscoredReasons(catalog).size() >= poison.size(), "every poison record in gold.scoring_unscored");
       } finally {
         client.cancel().get();
       }
+
+      // Each poison record in the job's dead letters, with its reason and where it was read.
+      List<Record> unscored = unscoredReasons(catalog);
+      assertThat(unscored).hasSize(poison.size());
+      poison.forEach((what, reason) -> assertThat(unscored).as(what).anyMatch(r -> reason.equals(r.getField("reason"))));
+      assertThat(unscored).allSatisfy(r -> {
+        assertThat(r.getField("job")).isEqualTo("scoring");
+        assertThat(r.getField("topic")).isEqualTo(EVENTS);
+        assertThat(r.getField("offset")).isNotNull();
+      });
 
       // Scores topic: every event exactly once, both champions, never the tampered one.
       Map<String, dev.aifactory.scoring.Score> scores = new HashMap<>();
@@ -276,6 +290,20 @@ class ScoringEndToEndTest {
       rows.forEachRemaining(r -> out.put((String) r.getField(0), (Double) r.getField(1)));
     }
     return out;
+  }
+
+  /** The rows of gold.scoring_unscored, once the table exists. */
+  static List<Record> unscoredReasons(Catalog catalog) {
+    if (!catalog.tableExists(PredictionTable.UNSCORED)) {
+      return List.of();
+    }
+    List<Record> rows = new ArrayList<>();
+    try (var it = org.apache.iceberg.data.IcebergGenerics.read(catalog.loadTable(PredictionTable.UNSCORED)).build()) {
+      it.forEach(r -> rows.add(r.copy()));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return rows;
   }
 
   static void produce(LocalKafka kafka, List<GenericRecord> events) {
