@@ -32,7 +32,10 @@ public final class FeatureStateBootstrapMain {
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
     // Every slice the job would still hold at the cutoff: windows, TTL and lateness back.
     long from = cutoff - view.ttlMillis() - view.allowedLatenessMillis();
+    // Events that arrived too late to count come out of the source as dead letters: the job
+    // never counted them, so its bootstrapped state does not either.
     var history = FeaturesJobMain.silverTable(env, config, view, IcebergCatalogs.loader(config), from)
+        .filter(r -> r.input != null).name("counted events")
         .map(r -> r.input).returns(TypeInformation.of(FeatureInput.class)).name("inputs");
     FeatureStateBootstrap.write(env, history, view, cutoff, config.get("bootstrap.savepoint"),
         config.getInt("bootstrap.max-parallelism", 128));
