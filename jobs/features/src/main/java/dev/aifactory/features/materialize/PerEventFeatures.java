@@ -150,7 +150,13 @@ public final class PerEventFeatures extends KeyedProcessFunction<String, Feature
       freshness.update(now - e.eventTime);
       behind |= e.eventTime < newestRowBefore;
     }
-    if (behind && clock.live) {
+    // A second event of the newest millisecond: each event's own row leaves out the others of its
+    // millisecond, so which row is newest would depend on the order they arrived in (silver is
+    // keyed by event id, so twins can come from different partitions). The row as of that
+    // millisecond counts them all, whatever the order. A backfill feeds a millisecond at once and
+    // corrects nothing.
+    boolean twinAtNewest = !replay && clock.atNewest > 1 && added.get(added.size() - 1).eventTime == clock.newest;
+    if ((behind || twinAtNewest) && clock.live) {
       // Rows served since this event's time did not count it: say so with the newest row again.
       corrections.inc();
       long at = clock.latestValidFrom;

@@ -93,6 +93,37 @@ class PerEventFeaturesTest {
     }
   }
 
+  /**
+   * Two events of one millisecond each get a row that leaves the other out, so without more the
+   * newest row would depend on which arrived last. A correction as of that millisecond counts
+   * both: the newest row is the same in either order.
+   */
+  @Test
+  void theNewestRowDoesNotDependOnTheOrderOfTwoEventsOfOneMillisecond() throws Exception {
+    FeatureInput a = new FeatureInput("c1", "a", 6 * MIN, new double[] {4}, new String[] {"m1"});
+    FeatureInput b = new FeatureInput("c1", "b", 6 * MIN, new double[] {9}, new String[] {"m2"});
+    List<double[]> newest = new java.util.ArrayList<>();
+    for (List<FeatureInput> order : List.of(List.of(a, b), List.of(b, a))) {
+      try (var h = opened(TestViews.cardView("10min"))) {
+        send(h, event("c1", 5 * MIN, 3, "m1"));
+        order.forEach(e -> {
+          try {
+            send(h, e);
+          } catch (Exception ex) {
+            throw new IllegalStateException(ex);
+          }
+        });
+        List<FeatureRow> rows = h.extractOutputValues();
+        FeatureRow last = rows.get(rows.size() - 1);
+        assertThat(last.kind).isEqualTo(FeatureRow.CORRECTION);
+        assertThat(last.validFrom).isEqualTo(6 * MIN);
+        assertThat(last.values[COUNT_2M]).as("both events of 6:00 and the 5:00 one").isEqualTo(3);
+        newest.add(last.values);
+      }
+    }
+    assertThat(newest.get(0)).containsExactly(newest.get(1));
+  }
+
   @Test
   void aRedeliveredEventChangesNothingAndProducesNoRow() throws Exception {
     try (var h = opened(TestViews.cardView("10min"))) {
