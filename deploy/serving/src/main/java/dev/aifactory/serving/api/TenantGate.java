@@ -41,7 +41,8 @@ public final class TenantGate {
         denials.put(t.id(), e);
       }
     }
-    current = new Current(tenants, new Admission(tenants), Map.copyOf(denials));
+    Admission previous = current == null ? null : current.admission();
+    current = new Current(tenants, new Admission(tenants, previous), Map.copyOf(denials));
   }
 
   public Tenant admit(String authorization, String apiKeyHeader, Tenant.Scope scope) {

@@ -48,7 +48,7 @@ class AdmissionTest {
   }
 
   @Test
-  void eachTenantHasItsOwnTokenBucket() throws Exception {
+  void eachTenantHasItsOwnTokenBucketWhichStartsWithOneSecondsBurst() throws Exception {
     Tenants tenants = tenants("""
         tenants:
           - {id: a, rate_per_second: 2, key_sha256: [%s]}
@@ -57,12 +57,49 @@ class AdmissionTest {
     Admission admission = new Admission(tenants);
     Tenant a = tenants.byKey("a").orElseThrow();
     Tenant b = tenants.byKey("b").orElseThrow();
+    // a burst of rate_per_second right after start: a fresh service must not refuse it
+    admission.admit(a).close();
     admission.admit(a).close();
     assertThatThrownBy(() -> admission.admit(a)).isInstanceOf(Admission.Refused.class)
-        .hasMessageContaining("over its quota");
+        .hasMessageContaining("over its quota")
+        .satisfies(e -> assertThat(((Admission.Refused) e).refusal()).isEqualTo(Admission.Refusal.OVER_QUOTA));
     admission.admit(b).close();
-    Thread.sleep(600);
+    admission.admit(b).close();
+    Thread.sleep(600); // 2/s refills one request in 500 ms
     admission.admit(a).close();
+    assertThatThrownBy(() -> admission.admit(a)).isInstanceOf(Admission.Refused.class);
+  }
+
+  @Test
+  void aRateBelowOnePerSecondAdmitsOneRequestPerPeriod() throws Exception {
+    Tenants tenants = tenants("tenants:\n  - {id: slow, rate_per_second: 0.5, key_sha256: [" + Tenants.sha256("s") + "]}\n");
+    Admission admission = new Admission(tenants);
+    Tenant slow = tenants.byKey("s").orElseThrow();
+    admission.admit(slow).close();
+    assertThatThrownBy(() -> admission.admit(slow)).isInstanceOf(Admission.Refused.class);
+  }
+
+  @Test
+  void aReloadKeepsTheBucketOfATenantWhoseRateDidNotChange() throws Exception {
+    String same = "tenants:\n  - {id: a, rate_per_second: 2, key_sha256: [" + Tenants.sha256("a") + "]}\n";
+    Tenants before = tenants(same);
+    Admission first = new Admission(before);
+    Tenant a = before.byKey("a").orElseThrow();
+    first.admit(a).close();
+    first.admit(a).close();
+    // a rotated key, same rate: the emptied bucket stays empty instead of granting a new burst
+    Tenants rotated = tenants("tenants:\n  - {id: a, rate_per_second: 2, key_sha256: [" + Tenants.sha256("a2") + "]}\n");
+    Admission second = new Admission(rotated, first);
+    assertThatThrownBy(() -> second.admit(rotated.byKey("a2").orElseThrow())).isInstanceOf(Admission.Refused.class)
+        .hasMessageContaining("over its quota");
+    // a new rate is a new bucket, full at the new rate
+    Tenants raised = tenants("tenants:\n  - {id: a, rate_per_second: 3, key_sha256: [" + Tenants.sha256("a") + "]}\n");
+    Admission third = new Admission(raised, second);
+    Tenant a3 = raised.byKey("a").orElseThrow();
+    for (int i = 0; i < 3; i++) {
+      third.admit(a3).close();
+    }
+    assertThatThrownBy(() -> third.admit(a3)).isInstanceOf(Admission.Refused.class);
   }
 
   @Test
