@@ -112,11 +112,6 @@ public class DeadLetter {
     return this;
   }
 
-  /** Whether {@link #payload} is the whole original message. */
-  public boolean wholeOriginal() {
-    return payload != null && originalLength != null && payload.length == originalLength;
-  }
-
   /** {@code s} cut at {@code maxChars}, saying how long it was. */
   public static String bounded(String s, int maxChars) {
     if (s == null || s.length() <= maxChars) {

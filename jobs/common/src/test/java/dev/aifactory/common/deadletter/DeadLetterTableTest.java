@@ -221,7 +221,6 @@ class DeadLetterTableTest {
     assertThat(d.key).hasSize(1_024);
     assertThat(d.originalLength).isEqualTo(10_000);
     assertThat(d.originalSha256).isEqualTo(dev.aifactory.common.Sha256.hex(big));
-    assertThat(d.wholeOriginal()).isFalse();
     assertThat(d.detail).hasSizeLessThan(DeadLetter.MAX_DETAIL_CHARS + 40).endsWith("(5000 chars)");
     assertThat(d.entity).hasSizeLessThan(DeadLetter.MAX_ID_CHARS + 40).endsWith("(1000000 chars)");
     assertThat(d.eventId).endsWith("(300 chars)");

@@ -88,10 +88,6 @@ public final class Tiling implements Serializable {
     return ttl;
   }
 
-  public long lateness() {
-    return lateness;
-  }
-
   /**
    * How far behind the watermark an event may be and still find every tile it needs: the allowed
    * lateness plus {@link #WATERMARK_MARGIN_MILLIS}.
