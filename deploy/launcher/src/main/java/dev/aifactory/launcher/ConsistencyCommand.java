@@ -34,7 +34,7 @@ final class ConsistencyCommand implements Callable<Integer> {
   @Option(names = "--view", defaultValue = "card_activity")
   String view;
 
-  @Option(names = "--bootstrap", defaultValue = "localhost:9092", description = "Kafka (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--bootstrap", defaultValue = "${env:KAFKA_BOOTSTRAP_SERVERS:-localhost:9092}", description = "Kafka (default: ${DEFAULT-VALUE}).")
   String bootstrap;
 
   @Option(names = "--sample", defaultValue = "500", description = "Entities to compare (default: ${DEFAULT-VALUE}).")
@@ -47,7 +47,7 @@ final class ConsistencyCommand implements Callable<Integer> {
       description = "Share of compared vectors that may differ before the command fails (default: ${DEFAULT-VALUE}).")
   double maxMismatchRatio;
 
-  @Option(names = "--warehouse", defaultValue = ".factory/warehouse")
+  @Option(names = "--warehouse", defaultValue = "${env:FACTORY_WAREHOUSE:-.factory/warehouse}")
   String warehouse;
 
   @Parameters(arity = "0..*", description = "More options as --key value pairs (iceberg.catalog.*).")

@@ -33,13 +33,13 @@ final class EraseCommand implements Callable<Integer> {
   @Option(names = "--entity", required = true, description = "The raw identifier, as the source sent it.")
   String entity;
 
-  @Option(names = "--warehouse", defaultValue = ".factory/warehouse", description = "The Hadoop warehouse (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--warehouse", defaultValue = "${env:FACTORY_WAREHOUSE:-.factory/warehouse}", description = "The Hadoop warehouse (default: ${DEFAULT-VALUE}).")
   String warehouse;
 
   @Option(names = "--keyring", defaultValue = ".factory/keys/tokens.keyring", description = "The token keyring (default: ${DEFAULT-VALUE}).")
   Path keyring;
 
-  @Option(names = "--bootstrap", defaultValue = "localhost:9092", description = "Kafka (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--bootstrap", defaultValue = "${env:KAFKA_BOOTSTRAP_SERVERS:-localhost:9092}", description = "Kafka (default: ${DEFAULT-VALUE}).")
   String bootstrap;
 
   @Option(names = "--topics", split = ",", defaultValue = "features.card_id",

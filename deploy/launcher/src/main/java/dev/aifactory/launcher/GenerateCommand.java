@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
     description = "Send realistic transactions and labels (with drift, duplicates, late and malformed records) to Kafka.")
 final class GenerateCommand implements Callable<Integer> {
 
-  @Option(names = "--bootstrap", defaultValue = "localhost:9092", description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--bootstrap", defaultValue = "${env:KAFKA_BOOTSTRAP_SERVERS:-localhost:9092}", description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE}).")
   String bootstrap;
 
   @Option(names = "--events", defaultValue = "10000", description = "Messages to send (default: ${DEFAULT-VALUE}).")

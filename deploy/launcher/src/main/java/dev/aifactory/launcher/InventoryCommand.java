@@ -32,7 +32,7 @@ final class InventoryCommand implements Callable<Integer> {
 
   static final Path BUNDLED_OUT = Path.of("deploy", "governance");
 
-  @Option(names = "--warehouse", defaultValue = ".factory/warehouse", description = "The warehouse (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--warehouse", defaultValue = "${env:FACTORY_WAREHOUSE:-.factory/warehouse}", description = "The warehouse (default: ${DEFAULT-VALUE}).")
   String warehouse;
 
   @Option(names = "--out", description = "Folder for inventory.md and inventory.json (default: deploy/governance with --bundled, else .factory/inventory).")

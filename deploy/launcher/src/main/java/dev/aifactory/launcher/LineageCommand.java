@@ -29,7 +29,7 @@ final class LineageCommand implements Callable<Integer> {
   @Parameters(index = "1", description = "The feature, model (name:version), event id or source domain.")
   String subject;
 
-  @Option(names = "--warehouse", defaultValue = ".factory/warehouse", description = "The warehouse (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--warehouse", defaultValue = "${env:FACTORY_WAREHOUSE:-.factory/warehouse}", description = "The warehouse (default: ${DEFAULT-VALUE}).")
   String warehouse;
 
   @Parameters(index = "2..*", arity = "0..*", description = "More options as --key value pairs (iceberg.catalog.*).")

@@ -3,7 +3,6 @@ package dev.aifactory.launcher;
 import dev.aifactory.schemas.tokens.Keyring;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -24,16 +23,7 @@ final class LocalKeyring {
    * the options name, else the local default, created when missing.
    */
   static List<String> withKeyring(List<String> options) {
-    for (int i = 0; i < options.size(); i++) {
-      String o = options.get(i);
-      if (o.equals("--" + OPTION) || o.startsWith("--" + OPTION + "=") || o.equals("--config")) {
-        return options; // named by the caller, or by their properties file: theirs to provide
-      }
-    }
-    List<String> out = new ArrayList<>(options);
-    out.add("--" + OPTION);
-    out.add(ensure(DEFAULT).toString());
-    return out;
+    return JobOptions.withDefault(options, OPTION, () -> ensure(DEFAULT).toString());
   }
 
   /** Creates the keyring at {@code file} if it is missing; returns its absolute path. */

@@ -35,10 +35,10 @@ final class QuarantineCommand implements Runnable {
     @Option(names = "--to", description = "Quarantined before (ISO-8601 instant; default: now).")
     Instant to;
 
-    @Option(names = "--bootstrap", defaultValue = "localhost:9092", description = "Kafka (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--bootstrap", defaultValue = "${env:KAFKA_BOOTSTRAP_SERVERS:-localhost:9092}", description = "Kafka (default: ${DEFAULT-VALUE}).")
     String bootstrap;
 
-    @Option(names = "--warehouse", defaultValue = ".factory/warehouse",
+    @Option(names = "--warehouse", defaultValue = "${env:FACTORY_WAREHOUSE:-.factory/warehouse}",
         description = "The ingest job's Hadoop warehouse (default: ${DEFAULT-VALUE}, as ingest-defaults.properties).")
     String warehouse;
 

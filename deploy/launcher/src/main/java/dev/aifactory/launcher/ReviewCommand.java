@@ -28,7 +28,7 @@ final class ReviewCommand implements Runnable {
 
   /** Where the queue is. */
   static final class Topics {
-    @Option(names = "--bootstrap", defaultValue = "localhost:9092", description = "Kafka (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--bootstrap", defaultValue = "${env:KAFKA_BOOTSTRAP_SERVERS:-localhost:9092}", description = "Kafka (default: ${DEFAULT-VALUE}).")
     String bootstrap;
 
     @Option(names = "--cases-topic", defaultValue = ReviewCases.DEFAULT_TOPIC, description = "Default: ${DEFAULT-VALUE}.")

@@ -25,9 +25,10 @@ final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    String[] args = options.toArray(String[]::new);
+    List<String> withEnvironment = JobOptions.withEnvironment(options, System.getenv());
+    String[] args = withEnvironment.toArray(String[]::new);
     switch (job) {
-      case "ingest" -> IngestJobMain.main(LocalKeyring.withKeyring(options).toArray(String[]::new));
+      case "ingest" -> IngestJobMain.main(LocalKeyring.withKeyring(withEnvironment).toArray(String[]::new));
       case "features" -> FeaturesJobMain.main(args);
       case "bootstrap-features" -> FeatureStateBootstrapMain.main(args);
       case "scoring" -> ScoringJobMain.main(args);

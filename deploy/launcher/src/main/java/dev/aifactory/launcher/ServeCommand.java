@@ -18,7 +18,7 @@ final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    ServingMain.main(LocalKeyring.withKeyring(options).toArray(String[]::new));
+    ServingMain.main(LocalKeyring.withKeyring(JobOptions.withEnvironment(options, System.getenv())).toArray(String[]::new));
     return 0;
   }
 }

@@ -51,7 +51,8 @@ final class SubmitCommand implements Callable<Integer> {
       return 2;
     }
     String jarId = cluster.uploadOnce(target.jar());
-    List<String> jobOptions = job.equals("ingest") ? LocalKeyring.withKeyring(options) : options;
+    List<String> jobOptions = JobOptions.withEnvironment(options, System.getenv());
+    jobOptions = job.equals("ingest") ? LocalKeyring.withKeyring(jobOptions) : jobOptions;
     String jobId = cluster.run(jarId, target.entryClass(), parallelism, jobOptions, savepoint, allowNonRestored);
     System.out.println(jobId);
     System.err.printf("submitted %s as job %s to %s%s%n", job, jobId, rest,

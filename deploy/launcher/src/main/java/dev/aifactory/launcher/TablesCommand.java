@@ -26,7 +26,7 @@ final class TablesCommand implements Callable<Integer> {
   /** The bundled feature views whose history tables the SQL views read. */
   static final List<String> VIEWS = List.of("card_activity", "merchant_activity");
 
-  @Option(names = "--warehouse", defaultValue = ".factory/warehouse",
+  @Option(names = "--warehouse", defaultValue = "${env:FACTORY_WAREHOUSE:-.factory/warehouse}",
       description = "The jobs' Hadoop warehouse (default: ${DEFAULT-VALUE}, as the jobs' defaults).")
   String warehouse;
 

@@ -16,7 +16,7 @@ final class TelemetryCommand implements Callable<Integer> {
   @Option(names = "--url", required = true, description = "The exporter's metrics endpoint, for example http://gpu-node:9400/metrics.")
   URI url;
 
-  @Option(names = "--bootstrap", defaultValue = "localhost:9092", description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--bootstrap", defaultValue = "${env:KAFKA_BOOTSTRAP_SERVERS:-localhost:9092}", description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE}).")
   String bootstrap;
 
   @Option(names = "--topic", defaultValue = "telemetry.usage", description = "Usage topic (default: ${DEFAULT-VALUE}).")

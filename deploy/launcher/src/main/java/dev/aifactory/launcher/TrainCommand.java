@@ -21,7 +21,7 @@ final class TrainCommand implements Callable<Integer> {
       description = "none, champion or challenger; needs the validation AUC-ROC floor, then publishes on the control topic (default: ${DEFAULT-VALUE}).")
   String promote;
 
-  @Option(names = "--warehouse", defaultValue = ".factory/warehouse",
+  @Option(names = "--warehouse", defaultValue = "${env:FACTORY_WAREHOUSE:-.factory/warehouse}",
       description = "Local Iceberg warehouse (default: ${DEFAULT-VALUE}); --iceberg.catalog.* options override.")
   String warehouse;
 

@@ -35,7 +35,7 @@ final class TrainingSetCommand implements Callable<Integer> {
       + " recomputing them from the feature history: what the model saw online, event by event.")
   boolean served;
 
-  @Option(names = "--warehouse", defaultValue = ".factory/warehouse",
+  @Option(names = "--warehouse", defaultValue = "${env:FACTORY_WAREHOUSE:-.factory/warehouse}",
       description = "Local Iceberg warehouse (default: ${DEFAULT-VALUE}); --iceberg.catalog.* options override.")
   String warehouse;
 

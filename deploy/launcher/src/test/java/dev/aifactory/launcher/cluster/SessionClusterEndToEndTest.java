@@ -526,25 +526,11 @@ class SessionClusterEndToEndTest {
   }
 
   private static List<String> placesInTables() {
-    List<String> places = new ArrayList<>();
-    read(IngestTables.bronze("transactions")).forEach(r -> places.add(r.getField("_kafka_partition") + "@" + r.getField("_offset")));
-    read(IngestTables.QUARANTINE).stream()
-        .filter(q -> q.getField("stage").equals("decode") && q.getField("topic").equals(TX))
-        .forEach(q -> places.add(q.getField("partition") + "@" + q.getField("offset")));
-    return places;
+    return RawRecordPlaces.inTables(catalog, "transactions", TX);
   }
 
   private static void assertExactlyOnceInBronzeAndSilver() {
-    // Bronze (+ undecodable quarantine): every Kafka offset of every partition, once.
-    Set<String> expectedPlaces = new HashSet<>();
-    kafka.endOffsets(TX).forEach((partition, end) -> {
-      for (long o = 0; o < end; o++) {
-        expectedPlaces.add(partition + "@" + o);
-      }
-    });
-    List<String> places = placesInTables();
-    assertThat(places).as("no record twice").doesNotHaveDuplicates();
-    assertThat(new HashSet<>(places)).as("every record of every partition").isEqualTo(expectedPlaces);
+    RawRecordPlaces.assertEachOnce(kafka, catalog, "transactions", TX);
 
     // Silver: each good transaction the generator sent, once (duplicates and re-sends dropped).
     Set<String> expectedIds = expectedSilverIds();
@@ -608,16 +594,7 @@ class SessionClusterEndToEndTest {
   }
 
   private static List<Record> read(Catalog catalog, TableIdentifier id) {
-    if (!catalog.tableExists(id)) {
-      return List.of();
-    }
-    List<Record> rows = new ArrayList<>();
-    try (CloseableIterable<Record> records = IcebergGenerics.read(catalog.loadTable(id)).build()) {
-      records.forEach(rows::add);
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
-    return rows;
+    return RawRecordPlaces.read(catalog, id);
   }
 
   static void await(String what, BooleanSupplier condition, Duration timeout) {

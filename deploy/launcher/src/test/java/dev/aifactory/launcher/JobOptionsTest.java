@@ -1,0 +1,24 @@
+package dev.aifactory.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class JobOptionsTest {
+
+  @Test
+  void theEnvironmentPointsASubmittedJobAtTheStackUnlessTheUserNamedIt() {
+    Map<String, String> env = Map.of("KAFKA_BOOTSTRAP_SERVERS", "kafka:9093", "FACTORY_WAREHOUSE", "s3://lake/warehouse");
+    assertThat(JobOptions.withEnvironment(List.of("--ingest.starting-offsets", "earliest"), env))
+        .containsSubsequence("--ingest.starting-offsets", "earliest")
+        .containsSubsequence("--kafka.bootstrap.servers", "kafka:9093")
+        .containsSubsequence("--iceberg.catalog.warehouse", "s3://lake/warehouse");
+    assertThat(JobOptions.withEnvironment(List.of("--kafka.bootstrap.servers=mine:9092"), env))
+        .doesNotContain("kafka:9093").contains("--kafka.bootstrap.servers=mine:9092", "s3://lake/warehouse");
+    assertThat(JobOptions.withEnvironment(List.of("--config", "prod.properties"), env))
+        .as("a properties file of the user's may set them").containsExactly("--config", "prod.properties");
+    assertThat(JobOptions.withEnvironment(List.of(), Map.of("FACTORY_WAREHOUSE", " "))).isEmpty();
+  }
+}
