@@ -49,11 +49,13 @@ public final class LiveTraffic implements AutoCloseable {
   private final PayloadDecoder decoder;
   private final AtomicBoolean consuming = new AtomicBoolean(true);
   private final List<Thread> consumers = new ArrayList<>();
-  private final java.util.concurrent.CountDownLatch ready;
+  /** One latch per consumer: counted down once it has its partitions and end positions. */
+  private final List<java.util.concurrent.CountDownLatch> readiness = new java.util.concurrent.CopyOnWriteArrayList<>();
   /** Send time (nanos) by event id, and by card@event time (what an online row names). */
   private final Map<String, Long> sent = new ConcurrentHashMap<>();
   private final Map<String, Long> sentByCardTime = new ConcurrentHashMap<>();
   private final Map<String, Long> scored = new ConcurrentHashMap<>();
+  private final Map<String, Long> silvered = new ConcurrentHashMap<>();
   private final Map<String, Long> online = new ConcurrentHashMap<>();
   /** Online rows per card, in arrival order, for showing how a card's features moved. */
   private final Map<String, List<GenericData.Record>> rowsByCard = new ConcurrentHashMap<>();
@@ -69,7 +71,6 @@ public final class LiveTraffic implements AutoCloseable {
     this.tokens = tokens;
     this.generator = new PaymentsGenerator(GeneratorSettings.defaults().withSeed(seed), "raw.transactions", null);
     this.decoder = new PayloadDecoder(new SingleObjectFormat(CATALOG), CATALOG.contract(PaymentsGenerator.TRANSACTION).schema());
-    this.ready = new java.util.concurrent.CountDownLatch(onlineTopic == null ? 1 : 2);
     consumers.add(consume(scoresTopic, r -> {
       var score = dev.aifactory.scoring.Score.fromByteBuffer(ByteBuffer.wrap(r.value()));
       scored.putIfAbsent(score.getEventId(), System.nanoTime());
@@ -88,6 +89,16 @@ public final class LiveTraffic implements AutoCloseable {
         }
       }));
     }
+  }
+
+  /**
+   * Also times each payment's arrival on ingest's silver topic (keyed by event id), the first
+   * hop of the path: call it before {@link #awaitReady()}.
+   */
+  public LiveTraffic timingSilver(String silverTopic) {
+    consumers.add(consume(silverTopic,
+        r -> silvered.putIfAbsent(new String(r.key(), java.nio.charset.StandardCharsets.UTF_8), System.nanoTime())));
+    return this;
   }
 
   /**
@@ -143,6 +154,11 @@ public final class LiveTraffic implements AutoCloseable {
     return distribution(sent, scored);
   }
 
+  /** Send to the payment's arrival on the silver topic ({@link #timingSilver}), in ms. */
+  public Map<String, Object> eventToSilver() {
+    return distribution(sent, silvered);
+  }
+
   /** Send to the payment's own row on the online topic, in ms. */
   public Map<String, Object> eventToOnline() {
     return distribution(sentByCardTime, online);
@@ -188,6 +204,8 @@ public final class LiveTraffic implements AutoCloseable {
   }
 
   private Thread consume(String topic, Handler handler) {
+    java.util.concurrent.CountDownLatch ready = new java.util.concurrent.CountDownLatch(1);
+    readiness.add(ready);
     Thread t = new Thread(() -> {
       Properties p = new Properties();
       p.put("bootstrap.servers", bootstrap);
@@ -217,8 +235,11 @@ public final class LiveTraffic implements AutoCloseable {
 
   /** Waits until the consumers have their partitions and positions (they read from the end), so nothing sent is missed. */
   public void awaitReady() throws InterruptedException {
-    if (!ready.await(60, java.util.concurrent.TimeUnit.SECONDS)) {
-      throw new IllegalStateException("the scores and online consumers got no partitions in 60 s");
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    for (java.util.concurrent.CountDownLatch ready : readiness) {
+      if (!ready.await(Math.max(0, deadline - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS)) {
+        throw new IllegalStateException("the topic consumers got no partitions in 60 s");
+      }
     }
   }
 
