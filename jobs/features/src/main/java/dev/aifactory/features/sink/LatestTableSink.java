@@ -26,7 +26,8 @@ import org.apache.iceberg.flink.sink.IcebergSink;
  * <p>Last write wins, which is right here: the sink keys rows by the entity, so they reach its
  * writer in the order the keyed feature operator emitted them, and that operator emits an
  * entity's newest row last (a late event's row is followed by a CORRECTION repeating the newest).
- * Commits are exactly once, on checkpoints. Each commit adds small data and equality-delete
+ * Commits are exactly once, on checkpoints, so only an entity's newest row of each checkpoint
+ * interval is written ({@link NewestPerEntityUntilCheckpoint}). Each commit adds small data and equality-delete
  * files, and a reader must apply every equality delete committed since the last compaction to
  * every data file: that, not the table's size, is what a read costs (SqlLatestBenchmark). So
  * Iceberg's post-commit maintenance rewrites the table every {@link #COMPACT_AFTER_COMMITS}
@@ -48,7 +49,10 @@ public final class LatestTableSink {
   public static void write(DataStream<FeatureRow> newest, FeatureView view, CatalogLoader catalog) {
     TableIdentifier id = FeatureTables.latest(view);
     Schema schema = catalog.loadCatalog().loadTable(id).schema();
-    DataStream<RowData> upserts = newest.map(new Upserts(new HistoryRows(view, schema)))
+    DataStream<RowData> upserts = newest
+        .transform("newest per entity until checkpoint", newest.getType(), new NewestPerEntityUntilCheckpoint())
+        .uid("latest-newest-" + view.id())
+        .map(new Upserts(new HistoryRows(view, schema)))
         .returns(InternalTypeInfo.of(FlinkSchemaUtil.convert(schema)))
         .uid("latest-rows-" + view.id()).name("latest rows");
     IcebergSink.forRowData(upserts)
