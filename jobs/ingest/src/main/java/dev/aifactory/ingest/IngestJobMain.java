@@ -4,8 +4,11 @@ import dev.aifactory.common.IcebergCatalogs;
 import dev.aifactory.common.JobConfig;
 import dev.aifactory.common.KafkaStartingOffsets;
 import dev.aifactory.common.kafka.KafkaSinks;
+import dev.aifactory.common.lineage.LineageDataset;
+import dev.aifactory.common.lineage.RunLineage;
 import dev.aifactory.common.policy.JobRole;
 import dev.aifactory.ingest.decode.QualityAwareWatermarks;
+import dev.aifactory.ingest.domain.DomainSpec;
 import dev.aifactory.ingest.maintenance.IngestTableMaintenance;
 import dev.aifactory.ingest.maintenance.MaintenanceSettings;
 import dev.aifactory.ingest.model.Decoded;
@@ -39,7 +42,11 @@ public final class IngestJobMain {
     JobConfig config = JobConfig.load("ingest-defaults.properties", args);
     StreamExecutionEnvironment env = environment(config);
     define(env, config);
-    env.execute(config.get("ingest.job-name", "factory-ingest"));
+    env.execute(jobName(config));
+  }
+
+  public static String jobName(JobConfig config) {
+    return config.get("ingest.job-name", "factory-ingest");
   }
 
   public static StreamExecutionEnvironment environment(JobConfig config) {
@@ -60,6 +67,28 @@ public final class IngestJobMain {
         .collect(java.util.stream.Collectors.toSet())));
     IngestTopology.build(source(env, config, settings), settings, sinks(config, settings));
     maintenance(env, config, settings);
+    lineage(config, settings).attachTo(env);
+  }
+
+  /** What a run reads and writes, for its OpenLineage events: raw topics in; bronze, silver and the quarantine out. */
+  public static RunLineage lineage(JobConfig config, IngestSettings settings) {
+    boolean kafkaOutputs = config.getBoolean("ingest.kafka-outputs", true);
+    RunLineage lineage = RunLineage.flinkJob(config, jobName(config), !config.getBoolean("ingest.bounded", false));
+    settings.topics().forEach(topic -> lineage.reads(LineageDataset.topic(topic)));
+    for (DomainSpec domain : settings.domains()) {
+      lineage.writes(LineageDataset.table(IngestTables.bronze(domain.name())), LineageDataset.table(IngestTables.silver(domain.name())));
+      if (kafkaOutputs) {
+        lineage.writes(LineageDataset.topic(settings.silverTopic(domain.name())));
+      }
+    }
+    lineage.writes(LineageDataset.table(IngestTables.QUARANTINE), LineageDataset.table(IngestTables.DQ));
+    if (kafkaOutputs) {
+      lineage.writes(LineageDataset.topic(settings.quarantineTopic()));
+      if (!settings.usageTopic().isBlank()) {
+        lineage.writes(LineageDataset.topic(settings.usageTopic()));
+      }
+    }
+    return lineage;
   }
 
   /** Iceberg table maintenance, when {@code ingest.maintenance.enabled} and the run is streaming. */

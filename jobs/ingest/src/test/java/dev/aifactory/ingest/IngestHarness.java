@@ -67,6 +67,8 @@ final class IngestHarness {
       m.put("schema.registry.url", registryUrl);
     }
     m.put("governance.tokens.keyring", keyring().toString());
+    // The shipped transport (a file), beside the test's warehouse rather than in the checkout.
+    m.put("lineage.transport.location", lineageEvents().toString());
     return JobConfig.of(m);
   }
 
@@ -75,6 +77,11 @@ final class IngestHarness {
     Path file = warehouse.resolveSibling(warehouse.getFileName() + ".keyring");
     Keyring.loadOrCreate(file);
     return file;
+  }
+
+  /** Where the runs' OpenLineage events go. */
+  Path lineageEvents() {
+    return warehouse.resolveSibling(warehouse.getFileName() + ".lineage.jsonl");
   }
 
   /** Tokens as the job makes them, for expectations on silver. */
@@ -172,6 +179,7 @@ final class IngestHarness {
     IngestTopology.build(tap.apply(IngestJobMain.source(env, config, settings)), settings,
         IngestJobMain.sinks(config, settings));
     IngestJobMain.maintenance(env, config, settings);
+    IngestJobMain.lineage(config, settings).attachTo(env);
   }
 
   private static StreamExecutionEnvironment environment(JobConfig config) {
