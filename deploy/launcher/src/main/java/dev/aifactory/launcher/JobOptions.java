@@ -1,5 +1,6 @@
 package dev.aifactory.launcher;
 
+import dev.aifactory.common.lineage.LineageTransports;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -53,5 +54,19 @@ final class JobOptions {
       }
     }
     return out;
+  }
+
+  /**
+   * A submitted job's {@code main} runs on the JobManager, whose working folder is not the
+   * user's: unless the user chose a lineage transport, its events go to the file
+   * {@code factory lineage} reads ({@code FACTORY_LINEAGE_EVENTS}, else the default), named
+   * absolutely. On a remote cluster, choose a Kafka or HTTP transport instead.
+   */
+  static List<String> withLineageFile(List<String> options, Map<String, String> environment) {
+    if (named(options, "lineage.transport.type")) {
+      return options;
+    }
+    return withDefault(options, "lineage.transport.location", () -> java.nio.file.Path.of(
+        environment.getOrDefault("FACTORY_LINEAGE_EVENTS", LineageTransports.DEFAULT_FILE)).toAbsolutePath().normalize().toString());
   }
 }

@@ -4,7 +4,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.aifactory.common.IcebergCatalogs;
 import dev.aifactory.features.definition.FeatureViews;
+import dev.aifactory.common.lineage.LineageTransports;
+import dev.aifactory.launcher.lineage.LineageEvents;
 import dev.aifactory.launcher.lineage.LineageGraph;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -32,6 +35,10 @@ final class LineageCommand implements Callable<Integer> {
   @Option(names = "--warehouse", defaultValue = "${env:FACTORY_WAREHOUSE:-.factory/warehouse}", description = "The warehouse (default: ${DEFAULT-VALUE}).")
   String warehouse;
 
+  @Option(names = "--events", defaultValue = "${env:FACTORY_LINEAGE_EVENTS:-" + LineageTransports.DEFAULT_FILE + "}",
+      description = "The jobs' OpenLineage events, one per line (default: ${DEFAULT-VALUE}, the jobs' default file transport).")
+  Path events;
+
   @Parameters(index = "2..*", arity = "0..*", description = "More options as --key value pairs (iceberg.catalog.*).")
   List<String> options = List.of();
 
@@ -39,7 +46,7 @@ final class LineageCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     var config = WarehouseConfig.load("ingest-defaults.properties", warehouse, options);
     LineageGraph graph = new LineageGraph(IcebergCatalogs.loader(config).loadCatalog(),
-        TablesCommand.VIEWS.stream().map(FeatureViews::load).toList());
+        TablesCommand.VIEWS.stream().map(FeatureViews::load).toList(), LineageEvents.read(events));
     Object answer = switch (question) {
       case "feature" -> graph.modelsReading(subject);
       case "model" -> {

@@ -51,7 +51,7 @@ final class SubmitCommand implements Callable<Integer> {
       return 2;
     }
     String jarId = cluster.uploadOnce(target.jar());
-    List<String> jobOptions = JobOptions.withEnvironment(options, System.getenv());
+    List<String> jobOptions = JobOptions.withLineageFile(JobOptions.withEnvironment(options, System.getenv()), System.getenv());
     jobOptions = job.equals("ingest") ? LocalKeyring.withKeyring(jobOptions) : jobOptions;
     String jobId = cluster.run(jarId, target.entryClass(), parallelism, jobOptions, savepoint, allowNonRestored);
     System.out.println(jobId);

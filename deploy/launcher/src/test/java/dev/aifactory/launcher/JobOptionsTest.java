@@ -9,6 +9,16 @@ import org.junit.jupiter.api.Test;
 class JobOptionsTest {
 
   @Test
+  void aSubmittedJobWritesItsLineageWhereTheLineageCommandReads() {
+    String expected = java.nio.file.Path.of(".factory/lineage/events.jsonl").toAbsolutePath().normalize().toString();
+    assertThat(JobOptions.withLineageFile(List.of(), Map.of())).containsExactly("--lineage.transport.location", expected);
+    assertThat(JobOptions.withLineageFile(List.of(), Map.of("FACTORY_LINEAGE_EVENTS", "elsewhere/events.jsonl")))
+        .containsExactly("--lineage.transport.location", java.nio.file.Path.of("elsewhere/events.jsonl").toAbsolutePath().toString());
+    assertThat(JobOptions.withLineageFile(List.of("--lineage.transport.type", "kafka"), Map.of()))
+        .as("another transport needs no file").containsExactly("--lineage.transport.type", "kafka");
+  }
+
+  @Test
   void theEnvironmentPointsASubmittedJobAtTheStackUnlessTheUserNamedIt() {
     Map<String, String> env = Map.of("KAFKA_BOOTSTRAP_SERVERS", "kafka:9093", "FACTORY_WAREHOUSE", "s3://lake/warehouse");
     assertThat(JobOptions.withEnvironment(List.of("--ingest.starting-offsets", "earliest"), env))

@@ -2,11 +2,14 @@ package dev.aifactory.cost;
 
 import dev.aifactory.common.IcebergCatalogs;
 import dev.aifactory.common.JobConfig;
+import dev.aifactory.common.lineage.LineageDataset;
+import dev.aifactory.common.lineage.RunLineage;
 import dev.aifactory.common.KafkaStartingOffsets;
 import dev.aifactory.common.policy.JobRole;
 import dev.aifactory.cost.model.UsageRecord;
 import dev.aifactory.cost.prices.PriceBook;
 import dev.aifactory.cost.prices.PriceTable;
+import dev.aifactory.cost.sink.CostTables;
 import dev.aifactory.cost.sink.IcebergKafkaCostSinks;
 import dev.aifactory.cost.source.PriceTopicDeserializer;
 import dev.aifactory.cost.source.UsageTopicDeserializer;
@@ -37,7 +40,11 @@ public final class CostJobMain {
     JobConfig config = JobConfig.load("cost-defaults.properties", args);
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(Configuration.fromMap(config.withPrefix("flink.")));
     define(env, config);
-    env.execute(config.get("cost.job-name", "factory-cost"));
+    env.execute(jobName(config));
+  }
+
+  public static String jobName(JobConfig config) {
+    return config.get("cost.job-name", "factory-cost");
   }
 
   public static void define(StreamExecutionEnvironment env, JobConfig config) {
@@ -52,6 +59,14 @@ public final class CostJobMain {
     CostTopology.build(usage(env, config), prices(env, config), settings,
         new IcebergKafkaCostSinks(IcebergCatalogs.loader(config), config.get("kafka.bootstrap.servers"), config.get("cost.alerts.topic"),
             config.properties("kafka.producer.")));
+    RunLineage lineage = RunLineage.flinkJob(config, jobName(config), !config.getBoolean("cost.bounded", false))
+        .reads(LineageDataset.topic(config.get("cost.usage.topic")), LineageDataset.topic(config.get("cost.prices.topic")))
+        .writes(LineageDataset.table(CostTables.UTILIZATION), LineageDataset.table(CostTables.UNIT_ECONOMICS),
+            LineageDataset.table(CostTables.FOCUS), LineageDataset.table(CostTables.REJECTED), LineageDataset.topic(config.get("cost.alerts.topic")));
+    if (!priceTable.isBlank()) {
+      lineage.reads(LineageDataset.table(priceTable));
+    }
+    lineage.attachTo(env);
   }
 
   static DataStream<UsageRecord> usage(StreamExecutionEnvironment env, JobConfig config) {

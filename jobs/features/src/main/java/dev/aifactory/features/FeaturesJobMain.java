@@ -4,6 +4,8 @@ import dev.aifactory.common.kafka.ArrivalTime;
 import dev.aifactory.features.model.DroppedEvent;
 import dev.aifactory.common.IcebergCatalogs;
 import dev.aifactory.common.JobConfig;
+import dev.aifactory.common.lineage.LineageDataset;
+import dev.aifactory.common.lineage.RunLineage;
 import dev.aifactory.common.kafka.KafkaTopics;
 import dev.aifactory.common.KafkaStartingOffsets;
 import dev.aifactory.common.policy.JobRole;
@@ -20,6 +22,8 @@ import dev.aifactory.features.source.SilverTopicDeserializer;
 import dev.aifactory.features.source.SourceRecord;
 import dev.aifactory.features.source.SourceWatermarks;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -63,7 +67,11 @@ public final class FeaturesJobMain {
     FeatureView view = FeatureViews.load(config.get("features.view"));
     StreamExecutionEnvironment env = environment(config);
     define(env, config, view);
-    env.execute(config.get("features.job-name", "factory-features-" + view.id() + "-" + mode(config)));
+    env.execute(jobName(config, view));
+  }
+
+  public static String jobName(JobConfig config, FeatureView view) {
+    return config.get("features.job-name", "factory-features-" + view.id() + "-" + mode(config));
   }
 
   public static StreamExecutionEnvironment environment(JobConfig config) {
@@ -83,12 +91,34 @@ public final class FeaturesJobMain {
       long from = Instant.parse(config.get("features.backfill.from")).toEpochMilli();
       long to = Instant.parse(config.get("features.backfill.to")).toEpochMilli();
       FeaturesTopology.build(silverTable(env, config, view, catalog, from), view, sinks(config, view, catalog, null), from, to);
+      RunLineage.flinkJob(config, jobName(config, view), false)
+          .reads(LineageDataset.table(silverTableName(config, view))).writes(outputs(view, null)).attachTo(env);
     } else {
       String topic = onlineTopic(config, view);
       ensureCompactedTopic(config, topic);
       registerOnlineSchema(config, view, topic);
       FeaturesTopology.build(silverTopic(env, config, view), view, sinks(config, view, catalog, topic));
+      RunLineage.flinkJob(config, jobName(config, view), true)
+          .reads(LineageDataset.topic(silverTopicName(config, view))).writes(outputs(view, topic)).attachTo(env);
     }
+  }
+
+  /** What a run of the view writes, for its lineage: history, latest and late tables, and the online topic unless null. */
+  public static List<LineageDataset> outputs(FeatureView view, String onlineTopic) {
+    List<LineageDataset> outputs = new ArrayList<>(List.of(LineageDataset.table(FeatureTables.history(view)),
+        LineageDataset.table(FeatureTables.latest(view)), LineageDataset.table(FeatureTables.LATE)));
+    if (onlineTopic != null) {
+      outputs.add(LineageDataset.topic(onlineTopic));
+    }
+    return outputs;
+  }
+
+  public static String silverTopicName(JobConfig config, FeatureView view) {
+    return config.get("features.source.topic", config.get("features.silver.topic-prefix") + view.source());
+  }
+
+  static TableIdentifier silverTableName(JobConfig config, FeatureView view) {
+    return TableIdentifier.of(config.get("features.silver.namespace", "silver"), view.source());
   }
 
   /**
@@ -106,7 +136,7 @@ public final class FeaturesJobMain {
   public static DataStream<SourceRecord> silverTopic(StreamExecutionEnvironment env, JobConfig config, FeatureView view) {
     KafkaSourceBuilder<SourceRecord> source = KafkaSource.<SourceRecord>builder()
         .setBootstrapServers(config.get("kafka.bootstrap.servers"))
-        .setTopics(config.get("features.source.topic", config.get("features.silver.topic-prefix") + view.source()))
+        .setTopics(silverTopicName(config, view))
         .setGroupId(config.get("features.group-id", "factory-features-" + view.id()))
         .setStartingOffsets(KafkaStartingOffsets.of(config.get("features.starting-offsets", "committed")))
         .setDeserializer(new SilverTopicDeserializer(view))
@@ -126,13 +156,13 @@ public final class FeaturesJobMain {
    */
   public static DataStream<SourceRecord> silverTable(StreamExecutionEnvironment env, JobConfig config, FeatureView view,
       CatalogLoader catalog, long from) {
-    TableIdentifier id = TableIdentifier.of(config.get("features.silver.namespace", "silver"), view.source());
+    TableIdentifier id = silverTableName(config, view);
     var schema = catalog.loadCatalog().loadTable(id).schema();
     long readFrom = from - view.maxWindowMillis() - view.slideMillis();
     IcebergSource<RowData> source = IcebergSource.forRowData()
         .tableLoader(TableLoader.fromCatalog(catalog, id))
         .assignerFactory(new SimpleSplitAssignerFactory())
-        .filters(java.util.List.of(Expressions.greaterThanOrEqual(view.eventTimeField(), readFrom * 1000)))
+        .filters(List.of(Expressions.greaterThanOrEqual(view.eventTimeField(), readFrom * 1000)))
         .build();
     RowType rowType = FlinkSchemaUtil.convert(schema);
     FeatureInputs.RowReader reader = new FeatureInputs(view).rowReader(rowType);

@@ -4,6 +4,8 @@ import dev.aifactory.common.IcebergCatalogs;
 import dev.aifactory.common.JobConfig;
 import dev.aifactory.common.kafka.KafkaSinks;
 import dev.aifactory.common.kafka.KafkaTopics;
+import dev.aifactory.common.lineage.LineageDataset;
+import dev.aifactory.common.lineage.RunLineage;
 import dev.aifactory.common.policy.JobRole;
 import dev.aifactory.features.FeaturesJobMain;
 import dev.aifactory.features.definition.FeatureView;
@@ -19,6 +21,7 @@ import dev.aifactory.scoring.operator.ScoringSettings;
 import dev.aifactory.scoring.review.ReviewCaseSerializer;
 import dev.aifactory.scoring.review.ReviewCases;
 import dev.aifactory.scoring.sink.KafkaIcebergScoringSinks;
+import dev.aifactory.scoring.sink.PredictionTable;
 import dev.aifactory.scoring.sink.ServedPredictions;
 import dev.aifactory.scoring.sink.UsageSerializer;
 import dev.aifactory.scoring.source.ControlTopicDeserializer;
@@ -49,7 +52,11 @@ public final class ScoringJobMain {
     JobConfig config = JobConfig.load("scoring-defaults.properties", args);
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(Configuration.fromMap(config.withPrefix("flink.")));
     define(env, config);
-    env.execute(config.get("scoring.job-name", "factory-scoring-" + config.get("scoring.model-name")));
+    env.execute(jobName(config));
+  }
+
+  public static String jobName(JobConfig config) {
+    return config.get("scoring.job-name", "factory-scoring-" + config.get("scoring.model-name"));
   }
 
   public static void define(StreamExecutionEnvironment env, JobConfig config) throws Exception {
@@ -64,6 +71,29 @@ public final class ScoringJobMain {
     JobConfig events = config.with("features.view", view.name());
     ScoringTopology.build(FeaturesJobMain.silverTopic(env, events, view), controlTopic(env, config, registryRead),
         servedTopic(env, config, view), view, champion, settings, sinks(config, view, catalog), featureSinks(events, view, catalog));
+    lineage(config, view, champion).attachTo(env);
+  }
+
+  /**
+   * What a run reads and writes, for its lineage: silver, the champion's file and the control
+   * topic (and the serving API's decisions) in; scores, the audit, review cases, metering and
+   * (unless {@code scoring.features.write=false}) the view's feature outputs out.
+   */
+  static RunLineage lineage(JobConfig config, FeatureView view, ModelVersion champion) {
+    RunLineage lineage = RunLineage.flinkJob(config, jobName(config), true)
+        .reads(LineageDataset.topic(FeaturesJobMain.silverTopicName(config, view)),
+            LineageDataset.file(champion.uri()), LineageDataset.topic(config.get("models.control.topic")))
+        .writes(LineageDataset.topic(config.get("scoring.scores.topic")), LineageDataset.table(PredictionTable.PREDICTIONS),
+            LineageDataset.table(PredictionTable.UNSCORED), LineageDataset.topic(config.get("scoring.review.topic", ReviewCases.DEFAULT_TOPIC)),
+            LineageDataset.topic(config.get("scoring.usage.topic")));
+    String served = config.get("scoring.served.topic", ServedPredictions.DEFAULT_TOPIC);
+    if (!served.isBlank()) {
+      lineage.reads(LineageDataset.topic(served));
+    }
+    if (config.getBoolean("scoring.features.write", true)) {
+      lineage.writes(FeaturesJobMain.outputs(view, FeaturesJobMain.onlineTopic(config, view)));
+    }
+    return lineage;
   }
 
   /**
@@ -129,7 +159,7 @@ public final class ScoringJobMain {
     // The job owns the review queue's topic: a REVIEW written to a missing topic would fail the job.
     KafkaTopics.ensure(config, reviewTopic, config.getInt("scoring.review.partitions", 2),
         (short) config.getInt("scoring.review.replication-factor", 1), Map.of());
-    String job = config.get("scoring.job-name", "factory-scoring-" + config.get("scoring.model-name"));
+    String job = jobName(config);
     return new KafkaIcebergScoringSinks(view, catalog, new KafkaIcebergScoringSinks.Topics(
         KafkaSinks.Target.of(config, config.get("kafka.bootstrap.servers"),
             DeliveryGuarantee.valueOf(config.get("scoring.delivery-guarantee", "AT_LEAST_ONCE")), job),

@@ -3,6 +3,8 @@ package dev.aifactory.training;
 import dev.aifactory.common.policy.JobRole;
 import dev.aifactory.common.IcebergCatalogs;
 import dev.aifactory.common.JobConfig;
+import dev.aifactory.common.lineage.LineageDataset;
+import dev.aifactory.common.lineage.RunLineage;
 import dev.aifactory.common.policy.Decision;
 import dev.aifactory.common.policy.Policy;
 import dev.aifactory.features.definition.FeatureDef;
@@ -57,10 +59,30 @@ public final class TrainingRun {
 
   public record Result(ModelVersion model, RunRecord record, LogisticModel weights, Path directory, List<ModelVersion> changes) {}
 
+  /**
+   * Trains, registers and optionally promotes; its lineage events name the training set at the
+   * snapshot read, the model file and the registry, under the run record's id.
+   */
   public static Result run(JobConfig config) throws IOException {
+    UUID runId = UUID.randomUUID();
+    String name = config.get("training.model-name", "fraud");
+    TableIdentifier setId = TableIdentifier.parse(config.get("training.set"));
+    RunLineage lineage = RunLineage.batchRun(config, "factory-train " + name, runId)
+        .reads(LineageDataset.table(setId)).writes(LineageDataset.table(ModelRegistry.TABLE));
+    lineage.started();
+    try {
+      Result result = train(config, runId, name, setId);
+      lineage.writes(LineageDataset.file(result.model().uri())).completed();
+      return result;
+    } catch (IOException | RuntimeException e) {
+      lineage.failed(e);
+      throw e;
+    }
+  }
+
+  private static Result train(JobConfig config, UUID runId, String name, TableIdentifier setId) throws IOException {
     Instant started = Instant.now();
     Catalog catalog = IcebergCatalogs.loader(config).loadCatalog();
-    TableIdentifier setId = TableIdentifier.parse(config.get("training.set"));
     Table set = catalog.loadTable(setId);
     FeatureView view = viewOf(set);
     JobRole.requireReads(config, "training", Map.of("gold", ViewClassification.classesByField(view).values()));
@@ -72,7 +94,6 @@ public final class TrainingRun {
     LogisticModel model = new SgdTrainer(hp).fit(split.train());
     Metrics metrics = validate(model, split.validation(), Double.parseDouble(config.get("training.review-rate", "0.01")));
 
-    String name = config.get("training.model-name", "fraud");
     // The policy decides before anything is trained into a file: may a model for this purpose use these classes?
     Policy policy = Policy.from(config);
     DataUse use = new DataUse(config.get("training.purpose", "fraud_detection"), ViewClassification.classesByField(view));
@@ -87,7 +108,7 @@ public final class TrainingRun {
     Files.write(file, OnnxExport.toBytes(model, signature, name, version));
     String sha256 = Checksums.sha256(file);
 
-    RunRecord record = new RunRecord(UUID.randomUUID().toString(), started.toString(), Instant.now().toString(),
+    RunRecord record = new RunRecord(runId.toString(), started.toString(), Instant.now().toString(),
         Environment.codeVersion(),
         modelSection(name, version, file, sha256, signature),
         Map.of("name", view.name(), "version", view.version(), "sha256", view.definitionSha256()),

@@ -25,11 +25,12 @@ import org.apache.iceberg.expressions.Expressions;
 import org.apache.iceberg.io.CloseableIterable;
 
 /**
- * Answers lineage questions from what the factory already records: the model registry (each
- * version's signature and run record: training set, its snapshot, and the snapshots of the
- * tables it was built from), the predictions audit (model version per event), silver's and
- * bronze's Kafka coordinates per event, the bundled feature views (which source feeds which
- * history table) and the dataset declarations (owners).
+ * Answers lineage questions from what the factory records: the model registry (each version's
+ * signature and run record: training set, its snapshot, and the snapshots of the tables it was
+ * built from), the predictions audit (model version per event), silver's and bronze's Kafka
+ * coordinates per event, the bundled feature views (which source feeds which history table),
+ * the dataset declarations (owners), and the jobs' OpenLineage events (which run read and wrote
+ * what, at which snapshots).
  */
 public final class LineageGraph {
 
@@ -38,20 +39,32 @@ public final class LineageGraph {
   private final Catalog catalog;
   private final List<FeatureView> views;
   private final DatasetDeclarations owners;
+  private final LineageEvents events;
 
   public LineageGraph(Catalog catalog, List<FeatureView> views) {
+    this(catalog, views, LineageEvents.none());
+  }
+
+  public LineageGraph(Catalog catalog, List<FeatureView> views, LineageEvents events) {
     this.catalog = catalog;
     this.views = views;
     this.owners = DatasetDeclarations.bundled();
+    this.events = events;
   }
 
-  /** A registered model version and what it was trained from. */
+  /**
+   * A registered model version and what it was trained from; {@code runs} are its training run
+   * and, upstream of it, each run that produced an input at the snapshot read (from the events).
+   */
   public record ModelLineage(String model, String stage, String featureView, List<String> features, String trainingSet,
-      Object trainingSetSnapshot, Map<String, Object> inputSnapshots, String file, String sha256) {}
+      Object trainingSetSnapshot, Map<String, Object> inputSnapshots, String file, String sha256, List<LineageEvents.Run> runs) {}
 
-  /** One scored event: the model that scored it, the source record it came from, and that model's lineage. */
+  /**
+   * One scored event: the model that scored it, the source record it came from, that model's
+   * lineage, and the newest run writing the audit that had started when it was scored.
+   */
   public record PredictionLineage(String eventId, String model, String scoredAt, Map<String, Object> silverRecord,
-      Map<String, Object> bronzeRecord, ModelLineage modelLineage) {}
+      Map<String, Object> bronzeRecord, ModelLineage modelLineage, LineageEvents.Run scoringRun) {}
 
   /** Every registered version whose inputs include {@code feature}. */
   public List<ModelLineage> modelsReading(String feature) {
@@ -70,9 +83,69 @@ public final class LineageGraph {
     Record r = p.get();
     String model = r.getField("model_name") + ":" + r.getField("model_version");
     String domain = views.stream().filter(v -> v.entity().equals("card_id")).map(FeatureView::source).findFirst().orElse("transactions");
-    return Optional.of(new PredictionLineage(eventId, model, String.valueOf(r.getField("scored_at")),
+    String scoredAt = String.valueOf(r.getField("scored_at"));
+    return Optional.of(new PredictionLineage(eventId, model, scoredAt,
         coordinates(IngestTables.silver(domain).toString(), eventId), coordinates(IngestTables.bronze(domain).toString(), eventId),
-        model((String) r.getField("model_name"), (Integer) r.getField("model_version")).orElse(null)));
+        model((String) r.getField("model_name"), (Integer) r.getField("model_version")).orElse(null),
+        scoringRun(r.getField("scored_at"))));
+  }
+
+  /** The newest run writing the audit table that started at or before {@code scoredAt}. */
+  private LineageEvents.Run scoringRun(Object scoredAt) {
+    if (!(scoredAt instanceof java.time.OffsetDateTime at)) {
+      return null;
+    }
+    return events.writers(PredictionTable.PREDICTIONS.toString(), null).stream()
+        .filter(run -> !java.time.OffsetDateTime.parse(run.startedAt()).isAfter(at))
+        .max(java.util.Comparator.comparing(run -> java.time.OffsetDateTime.parse(run.startedAt())))
+        .orElse(null);
+  }
+
+  /**
+   * The runs upstream of a dataset at a version, nearest first: the run that produced it, then
+   * the producers of that run's inputs, and so on. A snapshot's producer is the run its summary
+   * names ({@code flink.job-id}, which is the run id of a Flink job), else the run whose last
+   * event reports that snapshot; a topic's producers are every run that writes it.
+   */
+  public List<LineageEvents.Run> upstream(String dataset, String version) {
+    List<LineageEvents.Run> out = new ArrayList<>();
+    Set<String> seen = new java.util.HashSet<>();
+    java.util.Deque<LineageEvents.DatasetAt> todo = new java.util.ArrayDeque<>();
+    todo.add(new LineageEvents.DatasetAt("", dataset, version));
+    while (!todo.isEmpty()) {
+      LineageEvents.DatasetAt d = todo.poll();
+      for (LineageEvents.Run run : producersOf(d)) {
+        if (seen.add(run.runId())) {
+          out.add(run);
+          todo.addAll(run.inputs());
+        }
+      }
+    }
+    return out;
+  }
+
+  private List<LineageEvents.Run> producersOf(LineageEvents.DatasetAt d) {
+    if (d.version() == null || d.isTopic()) {
+      return events.writers(d.name(), null);
+    }
+    Optional<LineageEvents.Run> named = flinkJobOf(d.name(), d.version()).flatMap(events::run);
+    return named.map(List::of).orElseGet(() -> events.writers(d.name(), d.version()));
+  }
+
+  /** The Flink job that committed a snapshot, as a run id: Iceberg's Flink sink records it in the summary. */
+  private Optional<java.util.UUID> flinkJobOf(String table, String version) {
+    try {
+      var id = org.apache.iceberg.catalog.TableIdentifier.parse(table);
+      if (!catalog.tableExists(id)) {
+        return Optional.empty();
+      }
+      var snapshot = catalog.loadTable(id).snapshot(Long.parseLong(version));
+      String job = snapshot == null ? null : snapshot.summary().get("flink.job-id");
+      return job == null || job.length() != 32 ? Optional.empty()
+          : Optional.of(new java.util.UUID(Long.parseUnsignedLong(job.substring(0, 16), 16), Long.parseUnsignedLong(job.substring(16), 16)));
+    } catch (NumberFormatException e) {
+      return Optional.empty();
+    }
   }
 
   /**
@@ -91,7 +164,30 @@ public final class LineageGraph {
     }
     Map<String, String> out = new LinkedHashMap<>();
     datasets.forEach(d -> out.put(d, owners.of(d).map(x -> x.owner).orElse("undeclared")));
+    downstreamRunsOf(datasets).forEach(d -> out.putIfAbsent(d.isTopic() ? "topic " + d.name() : d.name(),
+        d.isTopic() ? "undeclared" : owners.of(d.name()).map(x -> x.owner).orElse("undeclared")));
     models.forEach(m -> out.put("model " + m.model(), owners.of(ModelRegistry.TABLE.toString()).map(x -> x.owner).orElse("undeclared")));
+    return out;
+  }
+
+  /** What the runs reading any of {@code datasets} wrote, and what runs reading those wrote, and so on. */
+  private List<LineageEvents.DatasetAt> downstreamRunsOf(Set<String> datasets) {
+    Set<String> reached = new LinkedHashSet<>(datasets);
+    List<LineageEvents.DatasetAt> out = new ArrayList<>();
+    java.util.Deque<String> todo = new java.util.ArrayDeque<>(datasets);
+    Set<String> runs = new java.util.HashSet<>();
+    while (!todo.isEmpty()) {
+      for (LineageEvents.Run run : events.readers(todo.poll())) {
+        if (runs.add(run.runId())) {
+          for (LineageEvents.DatasetAt output : run.outputs()) {
+            if (reached.add((output.isTopic() ? "topic " : "") + output.name())) {
+              out.add(output);
+              todo.add(output.name());
+            }
+          }
+        }
+      }
+    }
     return out;
   }
 
@@ -111,19 +207,40 @@ public final class LineageGraph {
     }
     for (String name : names) {
       for (ModelVersion v : registry.versions(name)) {
-        Map<String, Object> inputs = registry.runRecord(name, v.version()).map(LineageGraph::inputsOf).orElse(Map.of());
+        Map<String, Object> record = registry.runRecord(name, v.version()).map(LineageGraph::parse).orElse(Map.of());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> inputs = (Map<String, Object>) record.getOrDefault("inputs", Map.of());
+        String trainingSet = (String) inputs.getOrDefault("training_set", "");
+        Object setSnapshot = inputs.get("training_set_snapshot");
         out.add(new ModelLineage(v.label(), v.stage().name(), v.signature().featureView() + " v" + v.signature().featureViewVersion(),
-            v.signature().featureOrder(), (String) inputs.getOrDefault("training_set", ""), inputs.get("training_set_snapshot"),
-            snapshots(inputs.get("training_set_inputs")), v.uri(), v.sha256()));
+            v.signature().featureOrder(), trainingSet, setSnapshot, snapshots(inputs.get("training_set_inputs")), v.uri(), v.sha256(),
+            runsBehind(record.get("runId"), trainingSet, setSnapshot)));
       }
     }
     return out;
   }
 
+  /** The training run (the run record's id is its OpenLineage run id) and what is upstream of its training set. */
+  private List<LineageEvents.Run> runsBehind(Object runId, String trainingSet, Object setSnapshot) {
+    List<LineageEvents.Run> runs = new ArrayList<>();
+    if (runId != null) {
+      try {
+        events.run(java.util.UUID.fromString(runId.toString())).ifPresent(runs::add);
+      } catch (IllegalArgumentException notAUuid) {
+        // a run record from before runs had OpenLineage ids
+      }
+    }
+    if (!trainingSet.isEmpty()) {
+      upstream(trainingSet, setSnapshot == null ? null : setSnapshot.toString()).stream()
+          .filter(r -> runs.stream().noneMatch(x -> x.runId().equals(r.runId()))).forEach(runs::add);
+    }
+    return runs;
+  }
+
   @SuppressWarnings("unchecked")
-  private static Map<String, Object> inputsOf(String runRecord) {
+  private static Map<String, Object> parse(String runRecord) {
     try {
-      return (Map<String, Object>) JSON.readValue(runRecord, Map.class).getOrDefault("inputs", Map.of());
+      return (Map<String, Object>) JSON.readValue(runRecord, Map.class);
     } catch (IOException e) {
       throw new UncheckedIOException("unreadable run record", e);
     }

@@ -130,7 +130,26 @@ class ReadmeClusterCommandsTest {
         .filter(r -> FeatureRow.EVENT.equals(r.getField("row_kind"))).map(r -> r.getField("event_id")).toList();
     // It may have committed nothing before it was stopped (10 s checkpoints); what it did commit, it served once.
     assertThat(served).as("events the features job served before it was stopped").doesNotHaveDuplicates();
+    assertEachSubmittedJobStartedItsLineageRun(restoredIngest);
     flink.cancel(restoredIngest);
+  }
+
+  /** Where the submitted jobs write their OpenLineage events (their main runs on the JobManager). */
+  private Path lineageEvents() {
+    return stack.warehouse().resolveSibling("lineage.jsonl");
+  }
+
+  /** A detached job's START, under its Flink job id, naming what it reads and writes. */
+  private void assertEachSubmittedJobStartedItsLineageRun(String restoredIngest) throws IOException {
+    List<io.openlineage.client.OpenLineage.RunEvent> events = Files.readAllLines(lineageEvents()).stream()
+        .map(io.openlineage.client.OpenLineageClientUtils::runEventFromJson).toList();
+    assertThat(events).as("the lineage events of the submitted jobs")
+        .anyMatch(e -> e.getJob().getName().startsWith("factory-features") && e.getEventType().name().equals("START"));
+    var restored = events.stream().filter(e -> e.getRun().getRunId().toString().replace("-", "").equals(restoredIngest))
+        .findFirst().orElseThrow(() -> new AssertionError("no lineage run for job " + restoredIngest + " in " + events.size() + " events"));
+    assertThat(restored.getEventType().name()).isEqualTo("START");
+    assertThat(restored.getInputs()).extracting(d -> d.getName()).contains(TX);
+    assertThat(restored.getOutputs()).extracting(d -> d.getName()).contains("bronze.transactions", "silver.transactions");
   }
 
   private void assertEveryRawRecordOnceAndEveryGoodEventOnceInSilver(KafkaTopics kafka) {
@@ -199,6 +218,7 @@ class ReadmeClusterCommandsTest {
     env.put("FLINK_REST_URL", stack.flink().baseUrl());
     env.put("KAFKA_BOOTSTRAP_SERVERS", stack.bootstrapServers());
     env.put("FACTORY_WAREHOUSE", stack.warehouse().toString());
+    env.put("FACTORY_LINEAGE_EVENTS", lineageEvents().toString());
     return builder.start();
   }
 

@@ -1,12 +1,13 @@
 package dev.aifactory.common.lineage;
 
+import java.net.URI;
 import java.nio.file.Path;
 import org.apache.iceberg.catalog.TableIdentifier;
 
 /**
  * A dataset a run reads or writes, as the factory names it: a Kafka topic, an Iceberg table
- * ({@code zone.table}) or a file (a model). {@link RunLineage} turns it into an OpenLineage
- * dataset with its namespace and, for a table, its schema and snapshot.
+ * ({@code zone.table}) or a file (a model, by its URI). {@link RunLineage} turns it into an
+ * OpenLineage dataset with its namespace and, for a table, its schema and snapshot.
  */
 public record LineageDataset(Kind kind, String name) {
 
@@ -25,7 +26,12 @@ public record LineageDataset(Kind kind, String name) {
     return table(TableIdentifier.parse(zoneDotTable));
   }
 
+  /** A file by its URI ({@code file:/...}, {@code s3://bucket/key}), such as a model's in the registry. */
+  public static LineageDataset file(String uri) {
+    return new LineageDataset(Kind.FILE, URI.create(uri).normalize().toString());
+  }
+
   public static LineageDataset file(Path file) {
-    return new LineageDataset(Kind.FILE, file.toAbsolutePath().normalize().toString());
+    return file(file.toAbsolutePath().toUri().toString());
   }
 }

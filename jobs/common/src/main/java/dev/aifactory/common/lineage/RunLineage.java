@@ -7,8 +7,8 @@ import io.openlineage.client.OpenLineage.RunEvent.EventType;
 import io.openlineage.client.OpenLineageClient;
 import java.net.URI;
 import java.nio.file.Path;
-import java.time.ZonedDateTime;
 import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -60,6 +60,8 @@ public final class RunLineage implements JobListener {
   private Map<LineageDataset, OpenLineage.DatasetFacets> beforeRun;
 
   private RunLineage(JobConfig config, String jobName, String processingType) {
+    // A transport that is misconfigured fails the job's start, not each event later, unseen.
+    LineageTransports.configOf(config);
     this.config = config;
     this.jobName = jobName;
     this.processingType = processingType;
@@ -154,6 +156,9 @@ public final class RunLineage implements JobListener {
   }
 
   private void emit(EventType type, Throwable error) {
+    if (runId == null) {
+      runId = UUID.randomUUID(); // failed before Flink gave the job an id
+    }
     try {
       OpenLineage.RunEvent event = event(type, error);
       try (OpenLineageClient client = new OpenLineageClient(LineageTransports.from(config))) {
@@ -176,9 +181,9 @@ public final class RunLineage implements JobListener {
         .run(OL.newRun(runId, runFacets.build()))
         .job(OL.newJobBuilder().namespace(config.get("lineage.namespace", "aifactory")).name(jobName)
             .facets(OL.newJobFacetsBuilder().jobType(OL.newJobTypeJobFacet(processingType, "FLINK", "JOB")).build()).build())
-        .inputs(inputs.stream().map(d -> OL.newInputDatasetBuilder().namespace(namespaceOf(d)).name(d.name())
+        .inputs(inputs.stream().map(d -> OL.newInputDatasetBuilder().namespace(namespaceOf(d)).name(nameOf(d))
             .facets(facetsAt(type, d)).build()).toList())
-        .outputs(outputs.stream().map(d -> OL.newOutputDatasetBuilder().namespace(namespaceOf(d)).name(d.name())
+        .outputs(outputs.stream().map(d -> OL.newOutputDatasetBuilder().namespace(namespaceOf(d)).name(nameOf(d))
             .facets(facetsAt(type, d)).build()).toList())
         .build();
   }
@@ -198,13 +203,25 @@ public final class RunLineage implements JobListener {
     return facets;
   }
 
-  /** Kafka as OpenLineage's naming spec has it ({@code kafka://host:port}); tables by their catalog's warehouse. */
+  /**
+   * As OpenLineage's naming spec has it: Kafka {@code kafka://host:port}, files {@code file} or
+   * {@code scheme://authority}; tables by their catalog's warehouse (or REST URI).
+   */
   private String namespaceOf(LineageDataset d) {
     return switch (d.kind()) {
       case KAFKA_TOPIC -> "kafka://" + config.get("kafka.bootstrap.servers", "localhost:9092").split(",")[0].trim();
       case ICEBERG_TABLE -> warehouse();
-      case FILE -> "file";
+      case FILE -> {
+        URI uri = URI.create(d.name());
+        String scheme = uri.getScheme() == null ? "file" : uri.getScheme();
+        yield uri.getAuthority() == null ? scheme : scheme + "://" + uri.getAuthority();
+      }
     };
+  }
+
+  /** Topics and tables by their own names, a file by its path. */
+  private static String nameOf(LineageDataset d) {
+    return d.kind() == LineageDataset.Kind.FILE ? URI.create(d.name()).getPath() : d.name();
   }
 
   private String warehouse() {

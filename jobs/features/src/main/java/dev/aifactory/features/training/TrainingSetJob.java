@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.aifactory.common.IcebergCatalogs;
 import dev.aifactory.common.JobConfig;
+import dev.aifactory.common.lineage.LineageDataset;
+import dev.aifactory.common.lineage.RunLineage;
 import dev.aifactory.features.definition.FeatureDef;
 import dev.aifactory.features.definition.FeatureView;
 import dev.aifactory.features.sink.FeatureTables;
@@ -77,12 +79,23 @@ public final class TrainingSetJob {
 
     Configuration flink = Configuration.fromMap(config.withPrefix("flink."));
     flink.set(ExecutionOptions.RUNTIME_MODE, RuntimeExecutionMode.BATCH);
-    StreamTableEnvironment tables = StreamTableEnvironment.create(StreamExecutionEnvironment.getExecutionEnvironment(flink));
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
+    // START when the SQL job is submitted; a table job's end is not reported to listeners, so
+    // COMPLETE (or FAIL) is sent here once it has ended.
+    RunLineage lineage = RunLineage.flinkJob(config, "factory-training-set " + output, false)
+        .reads(inputs.stream().map(LineageDataset::table).toList()).writes(LineageDataset.table(output));
+    lineage.attachTo(env);
+    StreamTableEnvironment tables = StreamTableEnvironment.create(env);
     tables.registerCatalog("ice", new FlinkCatalog("ice", "default", Namespace.empty(), loader, Map.of(), false, -1));
-    tables.executeSql(request.served() == null
-        ? sql(request, events, labels, history, output, snapshots)
-        : servedSql(request, labels, output, snapshots, historySchema,
-            catalog.loadTable(request.served()).schema().findField("fallback_reason") != null)).await();
+    try {
+      tables.executeSql(request.served() == null
+          ? sql(request, events, labels, history, output, snapshots)
+          : servedSql(request, labels, output, snapshots, historySchema,
+              catalog.loadTable(request.served()).schema().findField("fallback_reason") != null)).await();
+    } catch (Exception e) {
+      lineage.failed(e);
+      throw e;
+    }
 
     out.refresh();
     out.updateProperties()
@@ -95,6 +108,7 @@ public final class TrainingSetJob {
         .set(PROPERTY_PREFIX + "vectors", request.served() == null ? "offline" : "served:" + request.served())
         .set(PROPERTY_PREFIX + "created-at", Instant.now().toString())
         .commit();
+    lineage.completed();
     return output;
   }
 

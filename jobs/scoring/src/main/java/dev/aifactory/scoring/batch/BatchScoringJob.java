@@ -3,6 +3,8 @@ package dev.aifactory.scoring.batch;
 import dev.aifactory.common.IcebergCatalogs;
 import dev.aifactory.common.IcebergTables;
 import dev.aifactory.common.JobConfig;
+import dev.aifactory.common.lineage.LineageDataset;
+import dev.aifactory.common.lineage.RunLineage;
 import dev.aifactory.common.policy.JobRole;
 import dev.aifactory.features.definition.FeatureViews;
 import dev.aifactory.features.definition.ViewClassification;
@@ -53,7 +55,11 @@ public final class BatchScoringJob {
     JobConfig config = JobConfig.load("scoring-defaults.properties", args);
     StreamExecutionEnvironment env = environment(config);
     TableIdentifier output = define(env, config);
-    env.execute("factory-batch-scoring " + config.get("scoring.batch.input") + " -> " + output);
+    env.execute(jobName(config, output));
+  }
+
+  public static String jobName(JobConfig config, TableIdentifier output) {
+    return "factory-batch-scoring " + config.get("scoring.batch.input") + " -> " + output;
   }
 
   public static StreamExecutionEnvironment environment(JobConfig config) {
@@ -93,6 +99,8 @@ public final class BatchScoringJob {
         .returns(InternalTypeInfo.of(FlinkSchemaUtil.convert(PredictionTable.SCHEMA)))
         .name("prediction rows");
     IcebergSink.forRowData(rows).tableLoader(TableLoader.fromCatalog(loader, output)).uidSuffix("batch-predictions").append();
+    RunLineage.flinkJob(config, jobName(config, output), false)
+        .reads(LineageDataset.table(input), LineageDataset.file(model.uri())).writes(LineageDataset.table(output)).attachTo(env);
     return output;
   }
 
