@@ -38,6 +38,7 @@ final class CostDemo {
     kafka.createTopics(1, "cost.prices", "alerts.cost");
     JobConfig config = JobConfig.load("cost-defaults.properties", "--kafka.bootstrap.servers", kafka.bootstrapServers(),
         "--iceberg.catalog.warehouse", dir.resolve("warehouse").toString(), "--cost.bounded", "true",
+        "--lineage.transport.location", DemoCommand.lineageEvents(dir),
         "--cost.starting-offsets", "earliest", "--cost.windows", "1m", "--cost.watermark.idleness", "2s",
         "--flink.execution.checkpointing.interval", "2s");
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(Configuration.fromMap(config.withPrefix("flink.")));

@@ -84,6 +84,7 @@ final class DemoCommand implements Callable<Integer> {
       JobConfig config = JobConfig.load("ingest-defaults.properties",
           "--kafka.bootstrap.servers", kafka.bootstrapServers(),
           "--iceberg.catalog.warehouse", warehouse.toString(),
+          "--lineage.transport.location", lineageEvents(dir),
           "--ingest.usage.topic", "telemetry.usage",
           "--" + LocalKeyring.OPTION, LocalKeyring.ensure(LocalKeyring.DEFAULT).toString(),
           // Short windows: metering is wall-clock, and the demo's ingest runs well under a minute.
@@ -99,6 +100,7 @@ final class DemoCommand implements Callable<Integer> {
       JobConfig features = JobConfig.load("features-defaults.properties",
           "--kafka.bootstrap.servers", kafka.bootstrapServers(),
           "--iceberg.catalog.warehouse", warehouse.toString(),
+          "--lineage.transport.location", lineageEvents(dir),
           "--features.online.partitions", "2");
       FeaturesJobMain.define(env, features, view);
 
@@ -163,6 +165,11 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   private Map<String, Double> lastFreshness = Map.of();
+
+  /** The demo's OpenLineage events: in its own folder, emptied with it, as its warehouse is. */
+  static String lineageEvents(Path dir) {
+    return dir.resolve("lineage.jsonl").toString();
+  }
 
   /** A freshness in the largest unit that fits: the demo replays old data, so days are common. */
   private static String age(Double millis) {

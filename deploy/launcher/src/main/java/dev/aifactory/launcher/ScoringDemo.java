@@ -1,18 +1,22 @@
 package dev.aifactory.launcher;
 
-import dev.aifactory.schemas.tokens.Keyring;
-import dev.aifactory.schemas.tokens.Tokenizer;
 import dev.aifactory.common.CommittedRows;
 import dev.aifactory.common.JobConfig;
 import dev.aifactory.common.generator.GeneratorSettings;
 import dev.aifactory.cost.model.Labels;
 import dev.aifactory.features.definition.FeatureView;
+import dev.aifactory.features.definition.FeatureViews;
 import dev.aifactory.features.training.TrainingSetJob;
 import dev.aifactory.features.training.TrainingSetRequest;
 import dev.aifactory.ingest.IngestJobMain;
 import dev.aifactory.ingest.sink.IngestTables;
+import dev.aifactory.launcher.lineage.LineageEvents;
+import dev.aifactory.launcher.lineage.LineageGraph;
 import dev.aifactory.launcher.live.LiveTraffic;
 import dev.aifactory.localstack.LocalKafka;
+import dev.aifactory.models.ModelVersion;
+import dev.aifactory.schemas.tokens.Keyring;
+import dev.aifactory.schemas.tokens.Tokenizer;
 import dev.aifactory.scoring.ScoringJobMain;
 import dev.aifactory.scoring.sink.PredictionTable;
 import dev.aifactory.training.TrainingRun;
@@ -64,6 +68,7 @@ final class ScoringDemo {
   int run(FeatureView view, long deadlineNanos) throws Exception {
     String warehouse = dir.resolve("warehouse").toString();
     JobConfig features = JobConfig.load("features-defaults.properties", "--iceberg.catalog.warehouse", warehouse,
+        "--lineage.transport.location", DemoCommand.lineageEvents(dir),
         "--kafka.bootstrap.servers", kafka.bootstrapServers());
     System.out.println("building the point-in-time training set gold.training_demo...");
     TableIdentifier set = TrainingSetJob.run(features, new TrainingSetRequest(view, "demo",
@@ -73,7 +78,7 @@ final class ScoringDemo {
     kafka.createTopics(2, "scores");
     TrainingRun.Result trained = TrainingRun.run(JobConfig.load("training-defaults.properties",
         "--iceberg.catalog.warehouse", warehouse, "--kafka.bootstrap.servers", kafka.bootstrapServers(),
-        "--training.set", set.toString(), "--models.dir", dir.resolve("models").toString(),
+        "--lineage.transport.location", DemoCommand.lineageEvents(dir), "--training.set", set.toString(), "--models.dir", dir.resolve("models").toString(),
         "--training.promote", "champion", "--training.promote.min-auc-roc", "0.6"));
     Map<String, Object> metrics = trained.record().metrics();
     System.out.printf("trained %s: validation AUC-ROC %.3f, AUC-PR %.3f, precision at %.0f%% review %.3f (%s fraud in %s rows)%n",
@@ -87,6 +92,7 @@ final class ScoringDemo {
     }
 
     JobConfig scoring = JobConfig.load("scoring-defaults.properties", "--iceberg.catalog.warehouse", warehouse,
+        "--lineage.transport.location", DemoCommand.lineageEvents(dir),
         "--kafka.bootstrap.servers", kafka.bootstrapServers(), "--features.starting-offsets", "earliest",
         "--features.group-id", "factory-demo-scoring");
     Configuration flink = Configuration.fromMap(scoring.withPrefix("flink."));
@@ -99,6 +105,7 @@ final class ScoringDemo {
     ScoringJobMain.define(env, scoring);
     IngestJobMain.define(env, JobConfig.load("ingest-defaults.properties", "--kafka.bootstrap.servers", kafka.bootstrapServers(),
         "--iceberg.catalog.warehouse", warehouse, "--ingest.dq.window", "10s",
+        "--lineage.transport.location", DemoCommand.lineageEvents(dir),
         "--" + LocalKeyring.OPTION, LocalKeyring.ensure(LocalKeyring.DEFAULT).toString()));
     long transactions = CommittedRows.of(catalog, IngestTables.silver("transactions"));
     long started = System.nanoTime();
@@ -125,10 +132,11 @@ final class ScoringDemo {
     }
     System.out.println();
     printSummary(transactions, seconds);
+    boolean traced = printLineage(trained.model());
     boolean live = live(view) && new ServingDemo(kafka.bootstrapServers(), dir, catalog).run(view, burstCard, burstCount);
     job.cancel().get();
     cpu.close();
-    if (!live) {
+    if (!live || !traced) {
       return 1;
     }
     new CostDemo(kafka, dir, catalog, parallelism).run();
@@ -179,6 +187,24 @@ final class ScoringDemo {
       this.burstCount = counts.isEmpty() ? null : counts.get(counts.size() - 1);
       return allScored && burstCounted;
     }
+  }
+
+  /**
+   * The champion's lineage, from the OpenLineage events the demo's runs wrote: false (and the
+   * demo fails) unless it reaches back through the training set and the features to ingest.
+   */
+  private boolean printLineage(ModelVersion model) {
+    Path events = Path.of(DemoCommand.lineageEvents(dir));
+    LineageGraph graph = new LineageGraph(catalog, TablesCommand.VIEWS.stream().map(FeatureViews::load).toList(), LineageEvents.read(events));
+    List<LineageEvents.Run> runs = graph.model(model.name(), model.version()).map(LineageGraph.ModelLineage::runs).orElse(List.of());
+    System.out.printf("lineage              %s <- %s%n", model.label(),
+        runs.stream().map(LineageEvents.Run::job).collect(java.util.stream.Collectors.joining(" <- ")));
+    System.out.printf("                     (./factory lineage model %s --warehouse %s --events %s)%n", model.label(),
+        dir.resolve("warehouse"), events);
+    boolean reaches = java.util.stream.Stream.of("factory-train ", "factory-training-set ", "factory-features-", "factory-ingest")
+        .allMatch(job -> runs.stream().anyMatch(r -> r.job().startsWith(job)));
+    System.out.printf("check: the model's lineage reaches ingest  %s%n", reaches ? "OK" : "MISSING");
+    return reaches;
   }
 
   private void printSummary(long transactions, double seconds) throws IOException {

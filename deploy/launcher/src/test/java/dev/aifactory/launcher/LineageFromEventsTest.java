@@ -40,13 +40,15 @@ import org.junit.jupiter.api.io.TempDir;
  * Lineage answers from the jobs' OpenLineage events, written through {@link RunLineage} with the
  * default file transport over a real Iceberg warehouse, for a known run graph:
  * <pre>
- * ingest-1 ─ silver.transactions@S1, silver.labels ─┬─ backfill ─ history@H1 ─┐
- *                                                   └──────────────────────────┴─ training-set ─ gold.training_x@T1 ─ train ─ fraud:1
- * ingest-2 ─ silver.transactions@S2 (after the training)
+ * ingest-1 ─ silver.transactions@S1 and its topic, silver.labels ─┬─ features ─ history@H1 ─┐
+ *                                                                 └────────────────────────┴─ training-set ─ gold.training_x@T1 ─ train ─ fraud:1
+ * ingest-2 ─ silver.transactions@S2 and its topic (after the training)
  * scoring (streaming, started only) ─ gold.predictions, topic scores
  * </pre>
- * The backfill's client never reported its end, as a detached Flink job's does not: its history
- * snapshot names it only by {@code flink.job-id}, as Iceberg's Flink sink writes it.
+ * The features job runs on, as a streaming job submitted detached does: it reports only its
+ * start, and its history snapshot names it by {@code flink.job-id}, as Iceberg's Flink sink
+ * writes it. It reads the silver topic, which has no versions: ingest-2, which started after
+ * it, must not count as its producer.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class LineageFromEventsTest {
@@ -90,8 +92,8 @@ class LineageFromEventsTest {
     IcebergAppends.append(labels, rows("e-1"));
     first.completed();
 
-    RunLineage.batchRun(config, "factory-features-card_activity-backfill", backfill)
-        .reads(LineageDataset.table("silver.transactions")).writes(LineageDataset.table("gold.features_card_id_history")).started();
+    RunLineage.batchRun(config, "factory-features-card_activity-stream", backfill).reads(LineageDataset.topic("silver.transactions"))
+        .writes(LineageDataset.table("gold.features_card_id_history")).started();
     history.newAppend().appendFile(IcebergAppends.write(history, rows("e-1")))
         .set("flink.job-id", backfill.toString().replace("-", "")).commit();
 
@@ -111,7 +113,7 @@ class LineageFromEventsTest {
     trainer.writes(LineageDataset.file("file:/m/fraud1.onnx")).completed();
 
     RunLineage second = RunLineage.batchRun(config, "factory-ingest", ingest2)
-        .reads(LineageDataset.topic("raw.transactions")).writes(LineageDataset.table("silver.transactions"));
+        .reads(LineageDataset.topic("raw.transactions")).writes(LineageDataset.table("silver.transactions"), LineageDataset.topic("silver.transactions"));
     second.started();
     IcebergAppends.append(silver, rows("e-2"));
     second.completed();

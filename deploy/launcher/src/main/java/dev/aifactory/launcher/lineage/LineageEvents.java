@@ -12,13 +12,15 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * The runs in a file of OpenLineage events (the jobs' default file transport writes one per
  * line): per run, its job, its last state, what it read (as of its start) and what it wrote (as
  * of its last event, so a completed run's outputs carry the snapshots it committed).
+ *
+ * <p>A run is a run id and a job: where several jobs' pipelines share one Flink job (the demo
+ * runs ingest and features together), each reports its own datasets under that Flink job's id.
  */
 public final class LineageEvents {
 
@@ -27,15 +29,30 @@ public final class LineageEvents {
     public boolean isTopic() {
       return namespace.startsWith("kafka://");
     }
+
+    /** A file (a model): its namespace is {@code file} or a store's {@code scheme://authority}. */
+    public boolean isFile() {
+      return namespace.equals("file") || !isTopic() && !isTable() && namespace.contains("://");
+    }
+
+    /** An Iceberg table: named {@code zone.table}, no path. */
+    public boolean isTable() {
+      return !isTopic() && !name.startsWith("/") && name.contains(".");
+    }
+
+    /** How answers name it: {@code topic x}, {@code file /path}, or the table's name. */
+    public String label() {
+      return isTopic() ? "topic " + name : isFile() ? "file " + name : name;
+    }
   }
 
   /** One run, summed up from its events. */
   public record Run(String job, String runId, String state, String startedAt, String lastEventAt, List<DatasetAt> inputs,
       List<DatasetAt> outputs) {}
 
-  private final Map<UUID, List<RunEvent>> byRun;
+  private final Map<String, List<RunEvent>> byRun;
 
-  private LineageEvents(Map<UUID, List<RunEvent>> byRun) {
+  private LineageEvents(Map<String, List<RunEvent>> byRun) {
     this.byRun = byRun;
   }
 
@@ -45,7 +62,7 @@ public final class LineageEvents {
 
   /** Reads a file of events; a missing file has none. A line that is not an event is an error naming it. */
   public static LineageEvents read(Path file) {
-    Map<UUID, List<RunEvent>> byRun = new LinkedHashMap<>();
+    Map<String, List<RunEvent>> byRun = new LinkedHashMap<>();
     if (!Files.exists(file)) {
       return new LineageEvents(byRun);
     }
@@ -61,7 +78,8 @@ public final class LineageEvents {
         } catch (RuntimeException e) {
           throw new IllegalArgumentException("line " + (i + 1) + " of " + file + " is not an OpenLineage run event: " + e.getMessage(), e);
         }
-        byRun.computeIfAbsent(event.getRun().getRunId(), id -> new ArrayList<>()).add(event);
+        String key = event.getRun().getRunId() + " " + event.getJob().getNamespace() + "/" + event.getJob().getName();
+        byRun.computeIfAbsent(key, k -> new ArrayList<>()).add(event);
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -69,8 +87,9 @@ public final class LineageEvents {
     return new LineageEvents(byRun);
   }
 
-  public Optional<Run> run(UUID id) {
-    return Optional.ofNullable(byRun.get(id)).map(LineageEvents::summary);
+  /** The runs under one run id: one, unless several jobs shared a Flink job. */
+  public List<Run> runs(UUID id) {
+    return runs().stream().filter(r -> r.runId().equals(id.toString())).toList();
   }
 
   public List<Run> runs() {

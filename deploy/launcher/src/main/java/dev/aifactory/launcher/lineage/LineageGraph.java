@@ -105,31 +105,36 @@ public final class LineageGraph {
    * The runs upstream of a dataset at a version, nearest first: the run that produced it, then
    * the producers of that run's inputs, and so on. A snapshot's producer is the run its summary
    * names ({@code flink.job-id}, which is the run id of a Flink job), else the run whose last
-   * event reports that snapshot; a topic's producers are every run that writes it.
+   * event reports that snapshot. A topic has no versions: its producers are the runs writing it
+   * that had started by the reading run's last event.
    */
   public List<LineageEvents.Run> upstream(String dataset, String version) {
     List<LineageEvents.Run> out = new ArrayList<>();
     Set<String> seen = new java.util.HashSet<>();
-    java.util.Deque<LineageEvents.DatasetAt> todo = new java.util.ArrayDeque<>();
-    todo.add(new LineageEvents.DatasetAt("", dataset, version));
+    record Wanted(LineageEvents.DatasetAt dataset, String readUntil) {}
+    java.util.Deque<Wanted> todo = new java.util.ArrayDeque<>();
+    todo.add(new Wanted(new LineageEvents.DatasetAt("", dataset, version), null));
     while (!todo.isEmpty()) {
-      LineageEvents.DatasetAt d = todo.poll();
-      for (LineageEvents.Run run : producersOf(d)) {
-        if (seen.add(run.runId())) {
+      Wanted wanted = todo.poll();
+      for (LineageEvents.Run run : producersOf(wanted.dataset(), wanted.readUntil())) {
+        if (seen.add(run.runId() + " " + run.job())) {
           out.add(run);
-          todo.addAll(run.inputs());
+          run.inputs().forEach(input -> todo.add(new Wanted(input, run.lastEventAt())));
         }
       }
     }
     return out;
   }
 
-  private List<LineageEvents.Run> producersOf(LineageEvents.DatasetAt d) {
+  private List<LineageEvents.Run> producersOf(LineageEvents.DatasetAt d, String readUntil) {
     if (d.version() == null || d.isTopic()) {
-      return events.writers(d.name(), null);
+      return events.writers(d.name(), null).stream()
+          .filter(run -> readUntil == null || !java.time.OffsetDateTime.parse(run.startedAt()).isAfter(java.time.OffsetDateTime.parse(readUntil)))
+          .toList();
     }
-    Optional<LineageEvents.Run> named = flinkJobOf(d.name(), d.version()).flatMap(events::run);
-    return named.map(List::of).orElseGet(() -> events.writers(d.name(), d.version()));
+    List<LineageEvents.Run> named = flinkJobOf(d.name(), d.version()).map(events::runs).orElse(List.of()).stream()
+        .filter(run -> run.outputs().stream().anyMatch(o -> !o.isTopic() && o.name().equals(d.name()))).toList();
+    return named.isEmpty() ? events.writers(d.name(), d.version()) : named;
   }
 
   /** The Flink job that committed a snapshot, as a run id: Iceberg's Flink sink records it in the summary. */
@@ -164,8 +169,8 @@ public final class LineageGraph {
     }
     Map<String, String> out = new LinkedHashMap<>();
     datasets.forEach(d -> out.put(d, owners.of(d).map(x -> x.owner).orElse("undeclared")));
-    downstreamRunsOf(datasets).forEach(d -> out.putIfAbsent(d.isTopic() ? "topic " + d.name() : d.name(),
-        d.isTopic() ? "undeclared" : owners.of(d.name()).map(x -> x.owner).orElse("undeclared")));
+    downstreamRunsOf(datasets).forEach(d -> out.putIfAbsent(d.label(),
+        d.isTable() ? owners.of(d.name()).map(x -> x.owner).orElse("undeclared") : "undeclared"));
     models.forEach(m -> out.put("model " + m.model(), owners.of(ModelRegistry.TABLE.toString()).map(x -> x.owner).orElse("undeclared")));
     return out;
   }
@@ -178,9 +183,9 @@ public final class LineageGraph {
     Set<String> runs = new java.util.HashSet<>();
     while (!todo.isEmpty()) {
       for (LineageEvents.Run run : events.readers(todo.poll())) {
-        if (runs.add(run.runId())) {
+        if (runs.add(run.runId() + " " + run.job())) {
           for (LineageEvents.DatasetAt output : run.outputs()) {
-            if (reached.add((output.isTopic() ? "topic " : "") + output.name())) {
+            if (reached.add(output.label())) {
               out.add(output);
               todo.add(output.name());
             }
@@ -225,14 +230,14 @@ public final class LineageGraph {
     List<LineageEvents.Run> runs = new ArrayList<>();
     if (runId != null) {
       try {
-        events.run(java.util.UUID.fromString(runId.toString())).ifPresent(runs::add);
+        runs.addAll(events.runs(java.util.UUID.fromString(runId.toString())));
       } catch (IllegalArgumentException notAUuid) {
         // a run record from before runs had OpenLineage ids
       }
     }
     if (!trainingSet.isEmpty()) {
       upstream(trainingSet, setSnapshot == null ? null : setSnapshot.toString()).stream()
-          .filter(r -> runs.stream().noneMatch(x -> x.runId().equals(r.runId()))).forEach(runs::add);
+          .filter(r -> !runs.contains(r)).forEach(runs::add);
     }
     return runs;
   }
