@@ -2,7 +2,9 @@
 # The Flink SQL Gateway in front of the local session cluster, with a persistent catalog store
 # (a folder: catalogs created once are seen by every session) and the views of deploy/sql/.
 # Idempotent:   deploy/local/sql-gateway.sh start | stop | status
-# Settings (environment): SQL_GATEWAY_PORT (8083), FLINK_DIR and FLINK_REST_PORT as for flink.sh,
+# Settings (environment): SQL_GATEWAY_PORT (8083, the consumers' endpoint: queries only),
+# SQL_GATEWAY_ADMIN_PORT (8093, every statement: deploy/sql is applied through it; localhost only),
+# FLINK_DIR and FLINK_REST_PORT as for flink.sh,
 # FACTORY_WAREHOUSE (file://<repository>/.factory/warehouse, where local jobs write),
 # SQL_GATEWAY_APPLY (true: apply deploy/sql at start).
 set -euo pipefail
@@ -10,6 +12,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 dir="${FLINK_DIR:-$root/.factory/local/flink}"
 port="${SQL_GATEWAY_PORT:-8083}"
+admin_port="${SQL_GATEWAY_ADMIN_PORT:-8093}"
 conf="$dir/gateway-conf"
 pidfile="$dir/sql-gateway.pid"
 warehouse="${FACTORY_WAREHOUSE:-file://$root/.factory/warehouse}"
@@ -23,9 +26,17 @@ write_conf() {
   cat "$dir/conf/config.yaml" - > "$conf/config.yaml" <<CONF
 
 # --- SQL Gateway (flat keys: the cluster's part above already opens execution:, table: ...) ---
+# Consumers (the JDBC driver, factory sql) reach the governed endpoint: queries over the
+# catalogs registered here, never a catalog, table, function or jar of their own (udfs:
+# GovernedEndpointFactory). Administrators apply deploy/sql through Flink's plain endpoint,
+# bound to this host only.
+sql-gateway.endpoint.type: [factory-governed, rest]
+sql-gateway.endpoint.factory-governed.address: localhost
+sql-gateway.endpoint.factory-governed.bind-address: localhost
+sql-gateway.endpoint.factory-governed.port: $port
 sql-gateway.endpoint.rest.address: localhost
 sql-gateway.endpoint.rest.bind-address: localhost
-sql-gateway.endpoint.rest.port: $port
+sql-gateway.endpoint.rest.port: $admin_port
 # Catalogs created through the gateway are written here and loaded by every session.
 table.catalog-store.kind: file
 table.catalog-store.file.path: $dir/catalog-store
@@ -64,7 +75,7 @@ start() {
 apply_views() {
   "$root/factory" tables --warehouse "$warehouse" \
     || echo "could not create the jobs' tables in $warehouse; views over them will fail" >&2
-  "$root/factory" sql --gateway "http://localhost:$port" --apply "$root/deploy/sql" \
+  "$root/factory" sql --gateway "http://localhost:$admin_port" --apply "$root/deploy/sql" \
     --var iceberg_catalog_type=hadoop --var iceberg_uri= --var "warehouse=$warehouse" --var "views=$dir/views" \
     || echo "some views were not created; see above" >&2
 }

@@ -165,8 +165,21 @@ class ManifestsTest {
     assertThat(container.getVolumeMounts().get(0).getMountPath()).isEqualTo("/var/lib/factory");
     assertThat(gateway.getSpec().getTemplate().getSpec().getVolumes().get(0).getPersistentVolumeClaim().getClaimName())
         .isEqualTo(claim.getMetadata().getName());
+    // Consumers reach the governed endpoint; deploy/sql goes through the plain one, which only the views Job may reach.
+    assertThat(container.getArgs()).contains("-Dsql-gateway.endpoint.type=[factory-governed, rest]",
+        "-Dsql-gateway.endpoint.factory-governed.port=8083", "-Dsql-gateway.endpoint.rest.port=8093");
+    assertThat(service.getSpec().getPorts()).extracting(p -> p.getPort()).containsExactly(8083);
+    Service admin = mapper.treeToValue(single("Service", "sql-gateway-admin").document(), Service.class);
+    assertThat(unknownFields(admin)).isEmpty();
+    assertThat(admin.getSpec().getPorts()).extracting(p -> p.getPort()).containsExactly(8093);
     assertThat(views.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs())
-        .contains("http://" + service.getMetadata().getName() + ".factory.svc:8083");
+        .contains("http://" + admin.getMetadata().getName() + ".factory.svc:8093");
+    var policy = single("NetworkPolicy", "sql-gateway-admin").document().path("spec");
+    assertThat(policy.path("podSelector").path("matchLabels")).isEqualTo(mapper.valueToTree(service.getSpec().getSelector()));
+    var adminIngress = policy.path("ingress").get(1);
+    assertThat(adminIngress.path("ports").get(0).path("port").asInt()).isEqualTo(8093);
+    assertThat(adminIngress.path("from").get(0).path("podSelector").path("matchLabels").path("app.kubernetes.io/component").asText())
+        .isEqualTo(views.getSpec().getTemplate().getMetadata().getLabels().get("app.kubernetes.io/component"));
   }
 
   @Test

@@ -32,7 +32,9 @@ final class SqlCommand implements Callable<Integer> {
   @Option(names = "-e", description = "Run this statement and print its result.")
   String statement;
 
-  @Option(names = "--apply", description = "Run every *.sql file of this folder, in name order (deploy/sql).")
+  @Option(names = "--apply", description = "Run every *.sql file of this folder, in name order (deploy/sql). Catalogs and views"
+      + " are created through the administrators' endpoint (--gateway http://localhost:8093 on the local stack): the consumers'"
+      + " endpoint runs queries only.")
   Path apply;
 
   @Option(names = "--var", description = "A ${name} value for --apply, name=value (repeatable).")

@@ -49,6 +49,7 @@ public final class LocalStack implements AutoCloseable {
     env.put("FLINK_CHECKPOINT_INTERVAL", checkpointInterval);
     env.put("FLINK_PROM_PORTS", promBase + "-" + (promBase + 19));
     env.put("SQL_GATEWAY_PORT", String.valueOf(gatewayPort));
+    env.put("SQL_GATEWAY_ADMIN_PORT", String.valueOf(freePort()));
     env.put("FACTORY_WAREHOUSE", warehouse().toUri().toString());
   }
 

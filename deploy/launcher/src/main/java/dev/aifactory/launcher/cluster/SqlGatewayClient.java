@@ -110,8 +110,12 @@ public final class SqlGatewayClient implements AutoCloseable {
     try {
       String last = null;
       for (JsonNode error : JSON.readTree(body).path("errors")) {
-        for (String line : error.asText().lines().toList()) {
-          if (line.startsWith("Caused by: ") || last == null && !line.isBlank() && !line.startsWith("\t")) {
+        List<String> lines = error.asText().lines().toList();
+        for (int i = 0; i < lines.size(); i++) {
+          String line = lines.get(i);
+          if (line.startsWith("<Exception on server side:") && i + 1 < lines.size()) {
+            last = lines.get(i + 1); // what the server threw, past its generic "Internal server error."
+          } else if (line.startsWith("Caused by: ") || last == null && !line.isBlank() && !line.startsWith("\t")) {
             last = line.replaceFirst("^Caused by: ", "");
           }
         }

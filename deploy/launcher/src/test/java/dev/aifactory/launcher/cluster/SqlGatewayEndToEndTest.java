@@ -202,6 +202,41 @@ class SqlGatewayEndToEndTest {
     }
   }
 
+  /**
+   * Nor through a catalog, table, function or jar of its own: the consumers' endpoint runs
+   * queries only, and refuses the rest naming the policy rule, however the statement is dressed.
+   * Administrators applied deploy/sql through the plain endpoint, which consumers do not reach.
+   */
+  @Test
+  void gatewaySessionsCannotDefineTheirOwnWayToRawData() throws Exception {
+    String warehouse = stack.warehouse().toUri().toString();
+    List<String> statements = List.of(
+        "CREATE CATALOG raw WITH ('type' = 'iceberg', 'catalog-type' = 'hadoop', 'warehouse' = '" + warehouse + "')",
+        "/* a comment first */ create catalog raw with ('type' = 'iceberg', 'catalog-type' = 'hadoop', 'warehouse' = '" + warehouse + "')",
+        "CREATE TEMPORARY TABLE raw_files (b BYTES) WITH ('connector' = 'filesystem', 'path' = '" + warehouse + "/bronze', 'format' = 'raw')",
+        "CREATE TABLE default_catalog.default_database.raw_files (b BYTES) WITH ('connector' = 'filesystem', 'path' = '"
+            + warehouse + "/bronze', 'format' = 'raw')",
+        "ADD JAR 'file:///tmp/reader.jar'",
+        "SET 'pipeline.jars' = 'file:///tmp/reader.jar'",
+        "INSERT INTO iceberg.gold.predictions SELECT * FROM iceberg.gold.predictions");
+    try (Connection jdbc = DriverManager.getConnection(jdbcUrl()); Statement st = jdbc.createStatement()) {
+      for (String statement : statements) {
+        assertThatThrownBy(() -> st.execute(statement)).as(statement)
+            .hasStackTraceContaining("refused").hasStackTraceContaining("restricted-zones-are-for-ingest-and-privacy");
+      }
+      st.execute("SHOW CATALOGS"); // not a query to the driver
+      try (ResultSet rs = st.getResultSet()) {
+        List<String> catalogs = new ArrayList<>();
+        while (rs.next()) {
+          catalogs.add(rs.getString(1));
+        }
+        assertThat(catalogs).doesNotContain("raw");
+      }
+    }
+    assertThatThrownBy(() -> new SqlGatewayClient(stack.gatewayUrl(), Map.of("table.catalog-store.kind", "generic_in_memory")))
+        .hasStackTraceContaining("table.catalog-store.kind");
+  }
+
   @Test
   void catalogsAndViewsOutliveTheGateway() throws Exception {
     assertThat(stack.gatewayState().resolve("catalog-store/iceberg.yaml")).exists();
