@@ -19,8 +19,8 @@ import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.JobListener;
-import org.apache.flink.runtime.util.EnvironmentInformation;
 import org.apache.flink.runtime.client.JobCancellationException;
+import org.apache.flink.runtime.util.EnvironmentInformation;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.ExceptionUtils;
 import org.apache.iceberg.Snapshot;
@@ -52,6 +52,8 @@ public final class RunLineage implements JobListener {
   private final JobConfig config;
   private final String jobName;
   private final String processingType;
+  /** FLINK for a Flink job; JAVA for a run in the client's own process (training). */
+  private final String integration;
   private final List<LineageDataset> inputs = new ArrayList<>();
   private final List<LineageDataset> outputs = new ArrayList<>();
   private Catalog catalog;
@@ -59,22 +61,23 @@ public final class RunLineage implements JobListener {
   /** The datasets as they were before the run: the job is running by the time it is reported submitted. */
   private Map<LineageDataset, OpenLineage.DatasetFacets> beforeRun;
 
-  private RunLineage(JobConfig config, String jobName, String processingType) {
+  private RunLineage(JobConfig config, String jobName, String processingType, String integration) {
     // A transport that is misconfigured fails the job's start, not each event later, unseen.
     LineageTransports.configOf(config);
     this.config = config;
     this.jobName = jobName;
     this.processingType = processingType;
+    this.integration = integration;
   }
 
   /** A Flink job; {@code streaming} decides the job-type facet (STREAMING or BATCH). */
   public static RunLineage flinkJob(JobConfig config, String jobName, boolean streaming) {
-    return new RunLineage(config, jobName, streaming ? "STREAMING" : "BATCH");
+    return new RunLineage(config, jobName, streaming ? "STREAMING" : "BATCH", "FLINK");
   }
 
   /** A run outside Flink (training), with its own run id. */
   public static RunLineage batchRun(JobConfig config, String jobName, UUID runId) {
-    RunLineage lineage = new RunLineage(config, jobName, "BATCH");
+    RunLineage lineage = new RunLineage(config, jobName, "BATCH", "JAVA");
     lineage.runId = runId;
     return lineage;
   }
@@ -170,8 +173,10 @@ public final class RunLineage implements JobListener {
   }
 
   OpenLineage.RunEvent event(EventType type, Throwable error) {
-    OpenLineage.RunFacetsBuilder runFacets = OL.newRunFacetsBuilder()
-        .processing_engine(OL.newProcessingEngineRunFacet(EnvironmentInformation.getVersion(), "flink", "aifactory"));
+    OpenLineage.RunFacetsBuilder runFacets = OL.newRunFacetsBuilder();
+    if (integration.equals("FLINK")) {
+      runFacets.processing_engine(OL.newProcessingEngineRunFacet(EnvironmentInformation.getVersion(), "flink", "aifactory"));
+    }
     if (error != null) {
       runFacets.errorMessage(OL.newErrorMessageRunFacet(String.valueOf(error.getMessage()), "JAVA", ExceptionUtils.stringifyException(error)));
     }
@@ -180,7 +185,7 @@ public final class RunLineage implements JobListener {
         .eventTime(ZonedDateTime.now(ZoneOffset.UTC))
         .run(OL.newRun(runId, runFacets.build()))
         .job(OL.newJobBuilder().namespace(config.get("lineage.namespace", "aifactory")).name(jobName)
-            .facets(OL.newJobFacetsBuilder().jobType(OL.newJobTypeJobFacet(processingType, "FLINK", "JOB")).build()).build())
+            .facets(OL.newJobFacetsBuilder().jobType(OL.newJobTypeJobFacet(processingType, integration, "JOB")).build()).build())
         .inputs(inputs.stream().map(d -> OL.newInputDatasetBuilder().namespace(namespaceOf(d)).name(nameOf(d))
             .facets(facetsAt(type, d)).build()).toList())
         .outputs(outputs.stream().map(d -> OL.newOutputDatasetBuilder().namespace(namespaceOf(d)).name(nameOf(d))
