@@ -84,7 +84,7 @@ public final class ScoringJobMain {
         .reads(LineageDataset.topic(FeaturesJobMain.silverTopicName(config, view)),
             LineageDataset.file(champion.uri()), LineageDataset.topic(config.get("models.control.topic")))
         .writes(LineageDataset.topic(config.get("scoring.scores.topic")), LineageDataset.table(PredictionTable.PREDICTIONS),
-            LineageDataset.table(PredictionTable.UNSCORED), LineageDataset.topic(config.get("scoring.review.topic", ReviewCases.DEFAULT_TOPIC)),
+            LineageDataset.table(PredictionTable.UNSCORED), LineageDataset.topic(reviewTopic(config)),
             LineageDataset.topic(config.get("scoring.usage.topic")));
     String served = config.get("scoring.served.topic", ServedPredictions.DEFAULT_TOPIC);
     if (!served.isBlank()) {
@@ -153,9 +153,13 @@ public final class ScoringJobMain {
     return env.fromSource(source, WatermarkStrategy.noWatermarks(), "serving API decisions").uid("served-decisions-topic");
   }
 
+  static String reviewTopic(JobConfig config) {
+    return config.get("scoring.review.topic", ReviewCases.DEFAULT_TOPIC);
+  }
+
   static KafkaIcebergScoringSinks sinks(JobConfig config, FeatureView view, CatalogLoader catalog) throws Exception {
     ScoringSettings settings = ScoringSettings.from(config);
-    String reviewTopic = config.get("scoring.review.topic", ReviewCases.DEFAULT_TOPIC);
+    String reviewTopic = reviewTopic(config);
     // The job owns the review queue's topic: a REVIEW written to a missing topic would fail the job.
     KafkaTopics.ensure(config, reviewTopic, config.getInt("scoring.review.partitions", 2),
         (short) config.getInt("scoring.review.replication-factor", 1), Map.of());

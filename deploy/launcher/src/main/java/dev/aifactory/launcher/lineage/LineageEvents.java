@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,7 +49,21 @@ public final class LineageEvents {
 
   /** One run, summed up from its events. */
   public record Run(String job, String runId, String state, String startedAt, String lastEventAt, List<DatasetAt> inputs,
-      List<DatasetAt> outputs) {}
+      List<DatasetAt> outputs) {
+
+    /** One run of one job: several jobs' pipelines may share a Flink job, and so a run id. */
+    public String key() {
+      return runId + " " + job;
+    }
+
+    public OffsetDateTime startTime() {
+      return OffsetDateTime.parse(startedAt);
+    }
+
+    public OffsetDateTime lastEventTime() {
+      return OffsetDateTime.parse(lastEventAt);
+    }
+  }
 
   private final Map<String, List<RunEvent>> byRun;
 

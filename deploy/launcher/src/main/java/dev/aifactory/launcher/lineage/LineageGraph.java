@@ -2,23 +2,34 @@ package dev.aifactory.launcher.lineage;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.aifactory.common.lineage.RunLineage;
+import dev.aifactory.common.policy.DatasetDeclarations;
 import dev.aifactory.features.definition.FeatureView;
 import dev.aifactory.features.sink.FeatureTables;
 import dev.aifactory.ingest.sink.IngestTables;
-import dev.aifactory.common.policy.DatasetDeclarations;
 import dev.aifactory.models.ModelVersion;
 import dev.aifactory.models.registry.ModelRegistry;
 import dev.aifactory.scoring.sink.PredictionTable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.OffsetDateTime;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import org.apache.flink.api.common.JobID;
+import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.data.IcebergGenerics;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.expressions.Expressions;
@@ -92,12 +103,12 @@ public final class LineageGraph {
 
   /** The newest run writing the audit table that started at or before {@code scoredAt}. */
   private LineageEvents.Run scoringRun(Object scoredAt) {
-    if (!(scoredAt instanceof java.time.OffsetDateTime at)) {
+    if (!(scoredAt instanceof OffsetDateTime at)) {
       return null;
     }
     return events.writers(PredictionTable.PREDICTIONS.toString(), null).stream()
-        .filter(run -> !java.time.OffsetDateTime.parse(run.startedAt()).isAfter(at))
-        .max(java.util.Comparator.comparing(run -> java.time.OffsetDateTime.parse(run.startedAt())))
+        .filter(run -> !run.startTime().isAfter(at))
+        .max(Comparator.comparing(LineageEvents.Run::startTime))
         .orElse(null);
   }
 
@@ -110,26 +121,26 @@ public final class LineageGraph {
    */
   public List<LineageEvents.Run> upstream(String dataset, String version) {
     List<LineageEvents.Run> out = new ArrayList<>();
-    Set<String> seen = new java.util.HashSet<>();
-    record Wanted(LineageEvents.DatasetAt dataset, String readUntil) {}
-    java.util.Deque<Wanted> todo = new java.util.ArrayDeque<>();
+    Set<String> seen = new HashSet<>();
+    record Wanted(LineageEvents.DatasetAt dataset, OffsetDateTime readUntil) {}
+    Deque<Wanted> todo = new ArrayDeque<>();
     todo.add(new Wanted(new LineageEvents.DatasetAt("", dataset, version), null));
     while (!todo.isEmpty()) {
       Wanted wanted = todo.poll();
       for (LineageEvents.Run run : producersOf(wanted.dataset(), wanted.readUntil())) {
-        if (seen.add(run.runId() + " " + run.job())) {
+        if (seen.add(run.key())) {
           out.add(run);
-          run.inputs().forEach(input -> todo.add(new Wanted(input, run.lastEventAt())));
+          run.inputs().forEach(input -> todo.add(new Wanted(input, run.lastEventTime())));
         }
       }
     }
     return out;
   }
 
-  private List<LineageEvents.Run> producersOf(LineageEvents.DatasetAt d, String readUntil) {
+  private List<LineageEvents.Run> producersOf(LineageEvents.DatasetAt d, OffsetDateTime readUntil) {
     if (d.version() == null || d.isTopic()) {
       return events.writers(d.name(), null).stream()
-          .filter(run -> readUntil == null || !java.time.OffsetDateTime.parse(run.startedAt()).isAfter(java.time.OffsetDateTime.parse(readUntil)))
+          .filter(run -> readUntil == null || !run.startTime().isAfter(readUntil))
           .toList();
     }
     List<LineageEvents.Run> named = flinkJobOf(d.name(), d.version()).map(events::runs).orElse(List.of()).stream()
@@ -138,17 +149,16 @@ public final class LineageGraph {
   }
 
   /** The Flink job that committed a snapshot, as a run id: Iceberg's Flink sink records it in the summary. */
-  private Optional<java.util.UUID> flinkJobOf(String table, String version) {
+  private Optional<UUID> flinkJobOf(String table, String version) {
     try {
-      var id = org.apache.iceberg.catalog.TableIdentifier.parse(table);
+      TableIdentifier id = TableIdentifier.parse(table);
       if (!catalog.tableExists(id)) {
         return Optional.empty();
       }
-      var snapshot = catalog.loadTable(id).snapshot(Long.parseLong(version));
+      Snapshot snapshot = catalog.loadTable(id).snapshot(Long.parseLong(version));
       String job = snapshot == null ? null : snapshot.summary().get("flink.job-id");
-      return job == null || job.length() != 32 ? Optional.empty()
-          : Optional.of(new java.util.UUID(Long.parseUnsignedLong(job.substring(0, 16), 16), Long.parseUnsignedLong(job.substring(16), 16)));
-    } catch (NumberFormatException e) {
+      return job == null || job.length() != 32 ? Optional.empty() : Optional.of(RunLineage.uuidOf(JobID.fromHexString(job)));
+    } catch (IllegalArgumentException notAJobOrSnapshotId) {
       return Optional.empty();
     }
   }
@@ -179,11 +189,11 @@ public final class LineageGraph {
   private List<LineageEvents.DatasetAt> downstreamRunsOf(Set<String> datasets) {
     Set<String> reached = new LinkedHashSet<>(datasets);
     List<LineageEvents.DatasetAt> out = new ArrayList<>();
-    java.util.Deque<String> todo = new java.util.ArrayDeque<>(datasets);
-    Set<String> runs = new java.util.HashSet<>();
+    Deque<String> todo = new ArrayDeque<>(datasets);
+    Set<String> runs = new HashSet<>();
     while (!todo.isEmpty()) {
       for (LineageEvents.Run run : events.readers(todo.poll())) {
-        if (runs.add(run.runId() + " " + run.job())) {
+        if (runs.add(run.key())) {
           for (LineageEvents.DatasetAt output : run.outputs()) {
             if (reached.add(output.label())) {
               out.add(output);
@@ -204,7 +214,7 @@ public final class LineageGraph {
     List<ModelLineage> out = new ArrayList<>();
     // Sorted: a scan returns the registry's rows in whatever order its files come, and the
     // answers list models (and their training sets) in this order.
-    Set<String> names = new java.util.TreeSet<>();
+    Set<String> names = new TreeSet<>();
     try (CloseableIterable<Record> rows = IcebergGenerics.read(catalog.loadTable(ModelRegistry.TABLE)).select("model_name").build()) {
       rows.forEach(r -> names.add((String) r.getField("model_name")));
     } catch (IOException e) {
@@ -230,7 +240,7 @@ public final class LineageGraph {
     List<LineageEvents.Run> runs = new ArrayList<>();
     if (runId != null) {
       try {
-        runs.addAll(events.runs(java.util.UUID.fromString(runId.toString())));
+        runs.addAll(events.runs(UUID.fromString(runId.toString())));
       } catch (IllegalArgumentException notAUuid) {
         // a run record from before runs had OpenLineage ids
       }
@@ -276,7 +286,7 @@ public final class LineageGraph {
   }
 
   private Optional<Record> first(String table, String column, String value) {
-    var id = org.apache.iceberg.catalog.TableIdentifier.parse(table);
+    var id = TableIdentifier.parse(table);
     if (!catalog.tableExists(id)) {
       return Optional.empty();
     }

@@ -82,19 +82,13 @@ public final class RunLineage implements JobListener {
     return lineage;
   }
 
-  public RunLineage reads(LineageDataset... datasets) {
-    inputs.addAll(List.of(datasets));
-    return this;
-  }
-
   public RunLineage reads(List<LineageDataset> datasets) {
     inputs.addAll(datasets);
     return this;
   }
 
-  public RunLineage writes(LineageDataset... datasets) {
-    outputs.addAll(List.of(datasets));
-    return this;
+  public RunLineage reads(LineageDataset... datasets) {
+    return reads(List.of(datasets));
   }
 
   public RunLineage writes(List<LineageDataset> datasets) {
@@ -102,14 +96,14 @@ public final class RunLineage implements JobListener {
     return this;
   }
 
+  public RunLineage writes(LineageDataset... datasets) {
+    return writes(List.of(datasets));
+  }
+
   /** Emits this run's events as the environment submits and finishes the job. */
   public void attachTo(StreamExecutionEnvironment env) {
     beforeRun = currentFacets();
     env.registerJobListener(this);
-  }
-
-  public UUID runId() {
-    return runId;
   }
 
   @Override
@@ -164,6 +158,8 @@ public final class RunLineage implements JobListener {
     }
     try {
       OpenLineage.RunEvent event = event(type, error);
+      // A client per event: a run sends two or three, and closing the client flushes its
+      // transport (a Kafka producer, say) before the job goes on or the client process exits.
       try (OpenLineageClient client = new OpenLineageClient(LineageTransports.from(config))) {
         client.emit(event);
       }
